@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { ErrorInfoSchema, type ErrorInfo } from '../api/errors';
+import {
+  ActivitySchema,
+  IdSchema,
+  LeadSchema,
+  OpportunitySchema,
+  RegionSchema,
+  TaskSchema,
+  TeamSchema,
+  TimestampSchema,
+  UserSchema,
+} from '../domain/entities';
+import { LeadSourceSchema, LocaleSchema, ThemeSchema } from '../domain/enums';
+
+/**
+ * The one IPC contract between the cockpit's main process and its renderer.
+ * Both transports (Electron IPC and the local web host) carry exactly these
+ * calls and events; both ends validate against these schemas.
+ */
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  transport: z.enum(['electron', 'web']),
+  dataDir: z.string(),
+  /** The operating system's preferred locale, e.g. "zh-CN" or "en-US". */
+  osLocale: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const SessionStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed_out'), lastServerUrl: z.string().nullable(), lastEmail: z.string().nullable() }),
+  z.object({
+    status: z.literal('signed_in'),
+    serverUrl: z.string(),
+    user: UserSchema,
+    team: TeamSchema.nullable(),
+    region: RegionSchema.nullable(),
+    managedTeamIds: z.array(IdSchema),
+  }),
+]);
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+export const ServerUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+  .max(500);
+
+export const SignInArgsSchema = z.object({
+  serverUrl: ServerUrlSchema,
+  email: z.email().max(254),
+  password: z.string().min(1).max(200),
+});
+export type SignInArgs = z.infer<typeof SignInArgsSchema>;
+
+export const SettingsSchema = z.object({
+  /** null means "follow the operating system". */
+  locale: LocaleSchema.nullable(),
+  theme: ThemeSchema,
+  launchAtLogin: z.boolean(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SyncStatusSchema = z.object({
+  state: z.enum(['signed_out', 'online', 'offline', 'syncing']),
+  pendingWrites: z.number().int().nonnegative(),
+  needsAttention: z.number().int().nonnegative(),
+  lastSyncedAt: TimestampSchema.nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+/** Counts the navigation shows beside each view. */
+export const WorkspaceSummarySchema = z.object({
+  myLeads: z.number().int().nonnegative(),
+  poolLeads: z.number().int().nonnegative(),
+  openDeals: z.number().int().nonnegative(),
+  tasksDueToday: z.number().int().nonnegative(),
+  reviewQueue: z.number().int().nonnegative(),
+});
+export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
+
+export const AgendaSchema = z.object({
+  generatedAt: TimestampSchema,
+  tasksDue: z.array(TaskSchema),
+  leadsAwaitingFirstTouch: z.array(LeadSchema),
+  stallingDeals: z.array(OpportunitySchema),
+  recentActivities: z.array(ActivitySchema),
+});
+export type Agenda = z.infer<typeof AgendaSchema>;
+
+const Page = z.object({
+  limit: z.number().int().min(1).max(500).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+
+const Empty = z.object({}).strict();
+
+export const ipcCalls = {
+  'app.info': { request: Empty, response: AppInfoSchema },
+  'session.get': { request: Empty, response: SessionStateSchema },
+  'session.signIn': { request: SignInArgsSchema, response: SessionStateSchema },
+  'session.signOut': { request: Empty, response: SessionStateSchema },
+  'settings.get': { request: Empty, response: SettingsSchema },
+  'settings.update': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
+  'sync.status': { request: Empty, response: SyncStatusSchema },
+  'workspace.summary': { request: Empty, response: WorkspaceSummarySchema },
+  'agenda.today': { request: Empty, response: AgendaSchema },
+  'leads.list': {
+    request: Page.extend({ scope: z.enum(['mine', 'pool', 'review']), source: LeadSourceSchema.optional() }).strict(),
+    response: z.object({ leads: z.array(LeadSchema), total: z.number().int().nonnegative() }),
+  },
+  'opportunities.list': {
+    request: Page.extend({ scope: z.enum(['mine', 'team']) }).strict(),
+    response: z.object({ opportunities: z.array(OpportunitySchema), total: z.number().int().nonnegative() }),
+  },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export type IpcCall = keyof typeof ipcCalls;
+/** What a caller passes (defaults may be omitted). */
+export type IpcRequest<C extends IpcCall> = z.input<(typeof ipcCalls)[C]['request']>;
+/** What a handler receives, after parsing. */
+export type IpcParsedRequest<C extends IpcCall> = z.output<(typeof ipcCalls)[C]['request']>;
+export type IpcResponse<C extends IpcCall> = z.output<(typeof ipcCalls)[C]['response']>;
+
+/** Events the main process pushes to the renderer. */
+export const ipcEvents = {
+  'sync.status': SyncStatusSchema,
+  'session.changed': SessionStateSchema,
+  'lead.routed': z.object({ leadId: IdSchema, name: z.string(), source: LeadSourceSchema, at: TimestampSchema }),
+  'proposal.opened': z.object({ proposalId: IdSchema, contactName: z.string(), openedAt: TimestampSchema }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type IpcEvent = keyof typeof ipcEvents;
+export type IpcEventPayload<E extends IpcEvent> = z.output<(typeof ipcEvents)[E]>;
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+export const IpcFailureSchema = z.object({ ok: z.literal(false), error: ErrorInfoSchema });
+
+export function isIpcCall(name: unknown): name is IpcCall {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ipcCalls, name);
+}
+export function isIpcEvent(name: unknown): name is IpcEvent {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ipcEvents, name);
+}
+
+/**
+ * What the renderer sees as `window.verity`, whichever transport provides it.
+ * Results are envelopes: a failure is data, never a thrown error.
+ */
+export interface VerityBridge {
+  invoke<C extends IpcCall>(call: C, request: IpcRequest<C>): Promise<IpcResult<unknown>>;
+  on<E extends IpcEvent>(event: E, listener: (payload: unknown) => void): () => void;
+}
+
+/** Electron channel names; the web transport uses the wire messages below. */
+export const ELECTRON_INVOKE_CHANNEL = 'verity:invoke';
+export const ELECTRON_EVENT_CHANNEL = 'verity:event';
