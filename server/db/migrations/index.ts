@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001_initial';
+import * as m0002 from './0002_indexes';
+
+/**
+ * Every server migration, listed explicitly (a bundled server has no folder
+ * to scan). Names are zero-padded: Kysely orders by name. Append only.
+ */
+export const serverMigrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0002_indexes': m0002,
+};
+
+export const serverMigrationProvider: MigrationProvider = {
+  getMigrations: async () => serverMigrations,
+};

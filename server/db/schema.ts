@@ -1,0 +1,156 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The team server's tables as Kysely sees them. Migrations never import this
+ * file (they are frozen in time); it describes the latest schema.
+ * Timestamps are timestamptz (Date when read); `amount` is numeric, which
+ * pg and PGlite both return as a string.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Numeric = ColumnType<string, number | string, number | string>;
+
+export interface RegionsTable {
+  id: string;
+  name: string;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  region_id: string;
+}
+
+export interface UsersTable {
+  id: string;
+  /** Stored lower-cased; unique. */
+  email: string;
+  display_name: string;
+  role: 'rep' | 'manager' | 'executive' | 'admin';
+  team_id: string | null;
+  region_id: string | null;
+  /** scrypt$N$r$p$salt$hash, all base64. */
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TeamManagersTable {
+  team_id: string;
+  user_id: string;
+}
+
+export interface SessionsTable {
+  /** sha256 of the opaque bearer token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface LeadsTable {
+  id: string;
+  name: string;
+  mobile: string | null;
+  company: string | null;
+  city: string | null;
+  source: string;
+  need: string;
+  status: string;
+  owner_id: string | null;
+  region_id: string | null;
+  created_at: Timestamp;
+  assigned_at: Timestamp | null;
+  first_touch_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  industry: string | null;
+  city: string | null;
+  owner_id: string | null;
+  region_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  title: string | null;
+  mobile: string | null;
+  email: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OpportunitiesTable {
+  id: string;
+  account_id: string;
+  lead_id: string | null;
+  name: string;
+  stage: string;
+  outcome: string;
+  amount: Numeric;
+  currency: string;
+  owner_id: string;
+  region_id: string | null;
+  stage_entered_at: Timestamp;
+  /** date, as 'YYYY-MM-DD' text on read (type parser set per driver). */
+  expected_close_on: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StageHistoryTable {
+  id: string;
+  opportunity_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  changed_by: string;
+  changed_at: Timestamp;
+}
+
+export interface ActivitiesTable {
+  id: string;
+  type: string;
+  lead_id: string | null;
+  opportunity_id: string | null;
+  owner_id: string;
+  subject: string;
+  body: string | null;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface TasksTable {
+  id: string;
+  title: string;
+  lead_id: string | null;
+  opportunity_id: string | null;
+  owner_id: string;
+  due_at: Timestamp;
+  status: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ServerDatabase {
+  regions: RegionsTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  team_managers: TeamManagersTable;
+  sessions: SessionsTable;
+  leads: LeadsTable;
+  accounts: AccountsTable;
+  contacts: ContactsTable;
+  opportunities: OpportunitiesTable;
+  stage_history: StageHistoryTable;
+  activities: ActivitiesTable;
+  tasks: TasksTable;
+}
