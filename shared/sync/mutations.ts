@@ -1,0 +1,316 @@
+import { z } from 'zod';
+import {
+  ActivitySchema,
+  IdSchema,
+  LeadSchema,
+  OpportunitySchema,
+  StageHistorySchema,
+  TaskSchema,
+  TimestampSchema,
+  type Activity,
+  type Lead,
+  type Opportunity,
+  type StageHistory,
+  type Task,
+} from '../domain/entities';
+import { ActivityTypeSchema, LeadNeedSchema, StageSchema, type Role } from '../domain/enums';
+
+/**
+ * Named, versioned mutations: the only way data changes, on the cockpit
+ * (optimistically, against its cache) and on the server (authoritatively).
+ * Each mutator is a pure plan over the rows it touches, so client and server
+ * run the same rule. A changed argument shape gets a new @version; old
+ * versions stay registered for the support window.
+ */
+
+export interface MutatorContext {
+  userId: string;
+  role: Role;
+  regionId: string | null;
+  /** When the user did it. */
+  at: string;
+}
+
+/** The rows a mutator needs, loaded by whichever store runs it. */
+export interface LoadedRows {
+  lead?: Lead | null;
+  opportunity?: Opportunity | null;
+  task?: Task | null;
+}
+
+export type EntityWrite =
+  | { entity: 'lead'; row: Lead }
+  | { entity: 'opportunity'; row: Opportunity }
+  | { entity: 'activity'; row: Activity }
+  | { entity: 'stage_history'; row: StageHistory }
+  | { entity: 'task'; row: Task };
+
+export type RejectionCode = 'validation' | 'forbidden' | 'not_found' | 'conflict' | 'gate_blocked';
+
+export interface Rejection {
+  code: RejectionCode;
+  /** Key into REJECTION_MESSAGES. */
+  reason: RejectionReason;
+  fields: string[];
+  serverValues?: Record<string, unknown>;
+}
+
+export type PlanResult = { ok: true; writes: EntityWrite[] } | { ok: false; rejection: Rejection };
+
+export interface MutatorDef<A extends z.ZodType> {
+  args: A;
+  /** Which existing rows to load before planning. */
+  needs(args: z.output<A>): { lead?: string; opportunity?: string; task?: string };
+  plan(ctx: MutatorContext, args: z.output<A>, rows: LoadedRows): PlanResult;
+}
+
+function define<A extends z.ZodType>(def: MutatorDef<A>): MutatorDef<A> {
+  return def;
+}
+
+const reject = (code: RejectionCode, reason: RejectionReason, fields: string[] = [], serverValues?: Record<string, unknown>): PlanResult => ({
+  ok: false,
+  rejection: serverValues ? { code, reason, fields, serverValues } : { code, reason, fields },
+});
+
+/** Owners edit their rows; managers and above edit what they can see (the store checks visibility). */
+function mayEdit(ctx: MutatorContext, ownerId: string | null): boolean {
+  return ctx.role !== 'rep' || ownerId === ctx.userId;
+}
+
+const LEAD_EDITABLE = ['name', 'mobile', 'company', 'city', 'need'] as const;
+type LeadEditable = (typeof LEAD_EDITABLE)[number];
+
+export const LeadPatchSchema = z
+  .object({
+    name: LeadSchema.shape.name,
+    mobile: LeadSchema.shape.mobile,
+    company: LeadSchema.shape.company,
+    city: LeadSchema.shape.city,
+    need: LeadNeedSchema,
+  })
+  .partial()
+  .strict();
+
+export const mutators = {
+  'lead.create@1': define({
+    args: z.object({
+      id: IdSchema,
+      name: z.string().trim().min(1).max(100),
+      mobile: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'not a phone number').nullable(),
+      need: LeadNeedSchema,
+      company: z.string().trim().max(200).nullable().default(null),
+      city: z.string().trim().max(64).nullable().default(null),
+    }),
+    needs: () => ({}),
+    plan(ctx, args) {
+      const lead: Lead = {
+        id: args.id,
+        name: args.name,
+        mobile: args.mobile,
+        company: args.company,
+        city: args.city,
+        source: 'wechat',
+        need: args.need,
+        status: 'assigned',
+        ownerId: ctx.userId,
+        regionId: ctx.regionId,
+        createdAt: ctx.at,
+        assignedAt: ctx.at,
+        firstTouchAt: null,
+        updatedAt: ctx.at,
+      };
+      return { ok: true, writes: [{ entity: 'lead', row: lead }] };
+    },
+  }),
+
+  /**
+   * Edits plain fields. `base` holds the values the user saw; a field that
+   * changed on the server since then is a conflict (both values shown),
+   * otherwise the last writer wins per field.
+   */
+  'lead.update@1': define({
+    args: z.object({ leadId: IdSchema, patch: LeadPatchSchema, base: LeadPatchSchema }),
+    needs: (a) => ({ lead: a.leadId }),
+    plan(ctx, args, rows) {
+      const lead = rows.lead;
+      if (!lead) return reject('not_found', 'lead_not_found', ['leadId']);
+      if (!mayEdit(ctx, lead.ownerId)) return reject('forbidden', 'not_your_lead', ['leadId']);
+      const changed = LEAD_EDITABLE.filter((f) => f in args.patch);
+      if (changed.length === 0) return reject('validation', 'nothing_to_change', ['patch']);
+      const conflicts = changed.filter((f) => f in args.base && args.base[f] !== lead[f]);
+      if (conflicts.length > 0) {
+        const serverValues: Record<string, unknown> = {};
+        for (const f of conflicts) serverValues[f] = lead[f];
+        return reject('conflict', 'changed_by_someone_else', conflicts, serverValues);
+      }
+      const next: Lead = { ...lead, updatedAt: ctx.at };
+      for (const f of changed) assignLeadField(next, f, args.patch[f]);
+      return { ok: true, writes: [{ entity: 'lead', row: LeadSchema.parse(next) }] };
+    },
+  }),
+
+  /** A call, email, visit…: stops the first-response clock on the lead's first touch. */
+  'lead.logTouch@1': define({
+    args: z.object({
+      leadId: IdSchema,
+      activityId: IdSchema,
+      type: ActivityTypeSchema,
+      subject: z.string().trim().min(1).max(200),
+      body: z.string().max(10_000).nullable().default(null),
+      occurredAt: TimestampSchema,
+    }),
+    needs: (a) => ({ lead: a.leadId }),
+    plan(ctx, args, rows) {
+      const lead = rows.lead;
+      if (!lead) return reject('not_found', 'lead_not_found', ['leadId']);
+      if (!mayEdit(ctx, lead.ownerId)) return reject('forbidden', 'not_your_lead', ['leadId']);
+      const activity: Activity = ActivitySchema.parse({
+        id: args.activityId,
+        type: args.type,
+        leadId: lead.id,
+        opportunityId: null,
+        ownerId: ctx.userId,
+        subject: args.subject,
+        body: args.body,
+        occurredAt: args.occurredAt,
+        createdAt: ctx.at,
+      });
+      const touched: Lead = {
+        ...lead,
+        firstTouchAt: lead.firstTouchAt ?? args.occurredAt,
+        status: lead.status === 'new' || lead.status === 'assigned' || lead.status === 'pending_review' ? 'contacted' : lead.status,
+        updatedAt: ctx.at,
+      };
+      return { ok: true, writes: [{ entity: 'lead', row: touched }, { entity: 'activity', row: activity }] };
+    },
+  }),
+
+  'deal.moveStage@1': define({
+    args: z.object({ opportunityId: IdSchema, historyId: IdSchema, toStage: StageSchema, fromStage: StageSchema }),
+    needs: (a) => ({ opportunity: a.opportunityId }),
+    plan(ctx, args, rows) {
+      const deal = rows.opportunity;
+      if (!deal) return reject('not_found', 'deal_not_found', ['opportunityId']);
+      if (!mayEdit(ctx, deal.ownerId)) return reject('forbidden', 'not_your_deal', ['opportunityId']);
+      if (deal.outcome !== 'open') return reject('validation', 'deal_closed', ['opportunityId']);
+      if (deal.stage !== args.fromStage) {
+        return reject('conflict', 'stage_changed_meanwhile', ['stage'], { stage: deal.stage });
+      }
+      if (deal.stage === args.toStage) return reject('validation', 'nothing_to_change', ['toStage']);
+      const history: StageHistory = StageHistorySchema.parse({
+        id: args.historyId,
+        opportunityId: deal.id,
+        fromStage: deal.stage,
+        toStage: args.toStage,
+        changedBy: ctx.userId,
+        changedAt: ctx.at,
+      });
+      const moved: Opportunity = OpportunitySchema.parse({ ...deal, stage: args.toStage, stageEnteredAt: ctx.at, updatedAt: ctx.at });
+      return { ok: true, writes: [{ entity: 'opportunity', row: moved }, { entity: 'stage_history', row: history }] };
+    },
+  }),
+
+  'task.create@1': define({
+    args: z.object({
+      id: IdSchema,
+      title: z.string().trim().min(1).max(200),
+      dueAt: TimestampSchema,
+      leadId: IdSchema.nullable().default(null),
+      opportunityId: IdSchema.nullable().default(null),
+    }),
+    needs: (a) => ({ ...(a.leadId ? { lead: a.leadId } : {}), ...(a.opportunityId ? { opportunity: a.opportunityId } : {}) }),
+    plan(ctx, args, rows) {
+      if (args.leadId && !rows.lead) return reject('not_found', 'lead_not_found', ['leadId']);
+      if (args.opportunityId && !rows.opportunity) return reject('not_found', 'deal_not_found', ['opportunityId']);
+      const task: Task = TaskSchema.parse({
+        id: args.id,
+        title: args.title,
+        leadId: args.leadId,
+        opportunityId: args.opportunityId,
+        ownerId: ctx.userId,
+        dueAt: args.dueAt,
+        status: 'open',
+        createdAt: ctx.at,
+        updatedAt: ctx.at,
+      });
+      return { ok: true, writes: [{ entity: 'task', row: task }] };
+    },
+  }),
+
+  'task.complete@1': define({
+    args: z.object({ taskId: IdSchema }),
+    needs: (a) => ({ task: a.taskId }),
+    plan(ctx, _args, rows) {
+      const task = rows.task;
+      if (!task) return reject('not_found', 'task_not_found', ['taskId']);
+      if (!mayEdit(ctx, task.ownerId)) return reject('forbidden', 'not_your_task', ['taskId']);
+      if (task.status !== 'open') return reject('validation', 'task_not_open', ['taskId'], { status: task.status });
+      return { ok: true, writes: [{ entity: 'task', row: { ...task, status: 'done', updatedAt: ctx.at } }] };
+    },
+  }),
+} as const;
+
+export type MutationName = keyof typeof mutators;
+export type MutationArgs<N extends MutationName> = z.input<(typeof mutators)[N]['args']>;
+
+export function isMutationName(name: string): name is MutationName {
+  return Object.prototype.hasOwnProperty.call(mutators, name);
+}
+
+function assignLeadField(lead: Lead, field: LeadEditable, value: unknown): void {
+  (lead as Record<LeadEditable, unknown>)[field] = value;
+}
+
+export const REJECTION_REASONS = [
+  'lead_not_found',
+  'deal_not_found',
+  'task_not_found',
+  'not_your_lead',
+  'not_your_deal',
+  'not_your_task',
+  'nothing_to_change',
+  'changed_by_someone_else',
+  'stage_changed_meanwhile',
+  'deal_closed',
+  'task_not_open',
+  'invalid_arguments',
+  'unknown_mutation',
+  'server_error',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Rejection texts in both UI languages, so the server can answer in the user's. */
+export const REJECTION_MESSAGES: Record<RejectionReason, { en: string; 'zh-CN': string }> = {
+  lead_not_found: { en: 'This lead no longer exists or is no longer yours.', 'zh-CN': '该线索已不存在或已不归您负责。' },
+  deal_not_found: { en: 'This deal no longer exists or is no longer yours.', 'zh-CN': '该商机已不存在或已不归您负责。' },
+  task_not_found: { en: 'This task no longer exists.', 'zh-CN': '该任务已不存在。' },
+  not_your_lead: { en: 'Only the lead’s owner or their manager can change it.', 'zh-CN': '只有线索负责人或其主管可以修改。' },
+  not_your_deal: { en: 'Only the deal’s owner or their manager can change it.', 'zh-CN': '只有商机负责人或其主管可以修改。' },
+  not_your_task: { en: 'Only the task’s owner can complete it.', 'zh-CN': '只有任务负责人可以完成该任务。' },
+  nothing_to_change: { en: 'Nothing to change.', 'zh-CN': '没有需要修改的内容。' },
+  changed_by_someone_else: {
+    en: 'Someone else changed this field after you opened it. Compare both values and send yours again if it is still right.',
+    'zh-CN': '您打开后，其他人修改了此字段。请对比两个值，如仍正确请重新提交。',
+  },
+  stage_changed_meanwhile: {
+    en: 'The deal moved to another stage meanwhile.',
+    'zh-CN': '该商机的阶段已被他人更改。',
+  },
+  deal_closed: { en: 'This deal is already closed.', 'zh-CN': '该商机已关闭。' },
+  task_not_open: { en: 'This task is no longer open.', 'zh-CN': '该任务已不是待办状态。' },
+  invalid_arguments: { en: 'Some fields are invalid.', 'zh-CN': '部分字段无效。' },
+  unknown_mutation: {
+    en: 'The server does not know this kind of change. Update Verity.',
+    'zh-CN': '服务器不识别此类修改，请更新 Verity。',
+  },
+  server_error: {
+    en: 'The server could not save this change. Quote the support id to your administrator.',
+    'zh-CN': '服务器无法保存此修改，请将支持编号告知管理员。',
+  },
+};
+
+export function rejectionMessage(reason: RejectionReason, locale: string): string {
+  const texts = REJECTION_MESSAGES[reason];
+  return locale.toLowerCase().startsWith('zh') ? texts['zh-CN'] : texts.en;
+}
