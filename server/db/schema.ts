@@ -9,6 +9,11 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Numeric = ColumnType<string, number | string, number | string>;
+/** bigint: pg returns it as a string; PGlite as a number. Read through Number(). */
+type Int8 = ColumnType<string | number, number | bigint | string, number | bigint | string>;
+type Json = ColumnType<unknown, string, string>;
+/** bigint with a database default. */
+type Version = ColumnType<string | number, number | bigint | string | undefined, number | bigint | string>;
 
 export interface RegionsTable {
   id: string;
@@ -34,6 +39,8 @@ export interface UsersTable {
   active: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface TeamManagersTable {
@@ -65,6 +72,8 @@ export interface LeadsTable {
   assigned_at: Timestamp | null;
   first_touch_at: Timestamp | null;
   updated_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface AccountsTable {
@@ -76,6 +85,8 @@ export interface AccountsTable {
   region_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface ContactsTable {
@@ -87,6 +98,8 @@ export interface ContactsTable {
   email: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface OpportunitiesTable {
@@ -105,6 +118,8 @@ export interface OpportunitiesTable {
   expected_close_on: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface StageHistoryTable {
@@ -114,6 +129,8 @@ export interface StageHistoryTable {
   to_stage: string;
   changed_by: string;
   changed_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface ActivitiesTable {
@@ -126,6 +143,8 @@ export interface ActivitiesTable {
   body: string | null;
   occurred_at: Timestamp;
   created_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
 }
 
 export interface TasksTable {
@@ -138,9 +157,70 @@ export interface TasksTable {
   status: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** seq of the change that last wrote this row (0 = loaded before sync existed, e.g. seeded). */
+  version: Version;
+}
+
+export interface SyncCounterTable {
+  id: number;
+  seq: Int8;
+}
+
+export interface ChangeLogTable {
+  seq: Int8;
+  entity: string;
+  entity_id: string;
+  op: 'upsert' | 'delete';
+  owner_id: string | null;
+  region_id: string | null;
+  pool: boolean;
+  prev_owner_id: string | null;
+  prev_region_id: string | null;
+  prev_pool: boolean | null;
+  /** The entity as the shared schema describes it (camelCase), JSON text on write. */
+  row: Json | null;
+  mutation: string | null;
+  at: Generated<Date>;
+}
+
+export interface SyncClientsTable {
+  client_id: string;
+  user_id: string;
+  last_mutation_id: Version;
+  schema_version: number;
+  /** Fingerprint of the user's role and regions at the last pull; a change forces a reset. */
+  scope_key: Generated<string>;
+  created_at: CreatedAt;
+  seen_at: Generated<Date>;
+}
+
+export interface MutationResultsTable {
+  client_id: string;
+  mutation_id: Int8;
+  name: string;
+  status: 'applied' | 'rejected';
+  code: string | null;
+  reason: string | null;
+  fields: Json;
+  server_values: Json | null;
+  support_id: string | null;
+  seq: Int8;
+  at: Generated<Date>;
+}
+
+export interface MutationFailuresTable {
+  client_id: string;
+  mutation_id: Int8;
+  attempts: number;
+  last_error: string | null;
 }
 
 export interface ServerDatabase {
+  sync_counter: SyncCounterTable;
+  change_log: ChangeLogTable;
+  sync_clients: SyncClientsTable;
+  mutation_results: MutationResultsTable;
+  mutation_failures: MutationFailuresTable;
   regions: RegionsTable;
   teams: TeamsTable;
   users: UsersTable;

@@ -12,6 +12,7 @@ import {
   type Opportunity,
   type StageHistory,
   type Task,
+  type User,
 } from '../domain/entities';
 import { ActivityTypeSchema, LeadNeedSchema, StageSchema, type Role } from '../domain/enums';
 
@@ -27,6 +28,8 @@ export interface MutatorContext {
   userId: string;
   role: Role;
   regionId: string | null;
+  /** Regions of the teams a manager manages (empty for others). */
+  managedRegionIds: readonly string[];
   /** When the user did it. */
   at: string;
 }
@@ -36,6 +39,8 @@ export interface LoadedRows {
   lead?: Lead | null;
   opportunity?: Opportunity | null;
   task?: Task | null;
+  /** A user the mutation refers to (e.g. the new owner of a lead). */
+  user?: Pick<User, 'id' | 'role' | 'regionId' | 'active'> | null;
 }
 
 export type EntityWrite =
@@ -60,8 +65,15 @@ export type PlanResult = { ok: true; writes: EntityWrite[] } | { ok: false; reje
 export interface MutatorDef<A extends z.ZodType> {
   args: A;
   /** Which existing rows to load before planning. */
-  needs(args: z.output<A>): { lead?: string; opportunity?: string; task?: string };
+  needs(args: z.output<A>): RowNeeds;
   plan(ctx: MutatorContext, args: z.output<A>, rows: LoadedRows): PlanResult;
+}
+
+export interface RowNeeds {
+  lead?: string;
+  opportunity?: string;
+  task?: string;
+  user?: string;
 }
 
 function define<A extends z.ZodType>(def: MutatorDef<A>): MutatorDef<A> {
@@ -147,6 +159,35 @@ export const mutators = {
       const next: Lead = { ...lead, updatedAt: ctx.at };
       for (const f of changed) assignLeadField(next, f, args.patch[f]);
       return { ok: true, writes: [{ entity: 'lead', row: LeadSchema.parse(next) }] };
+    },
+  }),
+
+  /**
+   * A manager hands a lead to a rep of a region they manage (or takes it
+   * from the pool). The old owner loses it from their cache on next pull.
+   */
+  'lead.assign@1': define({
+    args: z.object({ leadId: IdSchema, ownerId: IdSchema }),
+    needs: (a) => ({ lead: a.leadId, user: a.ownerId }),
+    plan(ctx, _args, rows) {
+      const lead = rows.lead;
+      if (!lead) return reject('not_found', 'lead_not_found', ['leadId']);
+      if (ctx.role === 'rep') return reject('forbidden', 'managers_assign', ['ownerId']);
+      const assignee = rows.user;
+      if (!assignee || !assignee.active || assignee.role !== 'rep') return reject('validation', 'assignee_not_a_rep', ['ownerId']);
+      if (ctx.role === 'manager' && !(assignee.regionId !== null && ctx.managedRegionIds.includes(assignee.regionId))) {
+        return reject('forbidden', 'assignee_outside_regions', ['ownerId']);
+      }
+      if (lead.ownerId === assignee.id) return reject('validation', 'nothing_to_change', ['ownerId']);
+      const assigned: Lead = {
+        ...lead,
+        ownerId: assignee.id,
+        regionId: assignee.regionId ?? lead.regionId,
+        status: lead.firstTouchAt ? lead.status === 'public_pool' || lead.status === 'pending_review' ? 'contacted' : lead.status : 'assigned',
+        assignedAt: ctx.at,
+        updatedAt: ctx.at,
+      };
+      return { ok: true, writes: [{ entity: 'lead', row: assigned }] };
     },
   }),
 
@@ -274,6 +315,9 @@ export const REJECTION_REASONS = [
   'stage_changed_meanwhile',
   'deal_closed',
   'task_not_open',
+  'managers_assign',
+  'assignee_not_a_rep',
+  'assignee_outside_regions',
   'invalid_arguments',
   'unknown_mutation',
   'server_error',
@@ -299,6 +343,12 @@ export const REJECTION_MESSAGES: Record<RejectionReason, { en: string; 'zh-CN': 
   },
   deal_closed: { en: 'This deal is already closed.', 'zh-CN': '该商机已关闭。' },
   task_not_open: { en: 'This task is no longer open.', 'zh-CN': '该任务已不是待办状态。' },
+  managers_assign: { en: 'Only a manager can assign leads.', 'zh-CN': '只有主管可以分配线索。' },
+  assignee_not_a_rep: { en: 'Leads can only be assigned to an active sales rep.', 'zh-CN': '线索只能分配给在职的销售代表。' },
+  assignee_outside_regions: {
+    en: 'You can only assign leads to reps of the teams you manage.',
+    'zh-CN': '您只能将线索分配给您所管理团队的销售。',
+  },
   invalid_arguments: { en: 'Some fields are invalid.', 'zh-CN': '部分字段无效。' },
   unknown_mutation: {
     en: 'The server does not know this kind of change. Update Verity.',

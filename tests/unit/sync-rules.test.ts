@@ -4,9 +4,9 @@ import { mutators, rejectionMessage, REJECTION_MESSAGES, type MutatorContext } f
 import { canSee, visibilityChange, type Viewer } from '../../shared/sync/visibility';
 
 const at = '2026-11-20T09:00:00.000+08:00';
-const rep: MutatorContext = { userId: 'u_rep1', role: 'rep', regionId: 'r_east', at };
+const rep: MutatorContext = { userId: 'u_rep1', role: 'rep', regionId: 'r_east', managedRegionIds: [], at };
 const otherRep: MutatorContext = { ...rep, userId: 'u_rep2' };
-const manager: MutatorContext = { userId: 'u_mgr', role: 'manager', regionId: 'r_east', at };
+const manager: MutatorContext = { userId: 'u_mgr', role: 'manager', regionId: 'r_east', managedRegionIds: ['r_east'], at };
 
 const lead: Lead = {
   id: 'lead_1',
@@ -72,6 +72,25 @@ describe('lead.logTouch@1', () => {
     expect(forbidden).toMatchObject({ ok: false, rejection: { code: 'forbidden', fields: ['leadId'] } });
     expect(m.plan(rep, args, { lead: null })).toMatchObject({ ok: false, rejection: { code: 'not_found' } });
     expect(m.plan(manager, args, { lead }).ok).toBe(true);
+  });
+});
+
+describe('lead.assign@1', () => {
+  const m = mutators['lead.assign@1'];
+  const args = m.args.parse({ leadId: 'lead_1', ownerId: 'u_rep2' });
+  const rep2 = { id: 'u_rep2', role: 'rep' as const, regionId: 'r_east', active: true };
+
+  it('lets a manager hand a lead to a rep of their region', () => {
+    const result = m.plan(manager, args, { lead, user: rep2 });
+    expect(result.ok && result.writes[0]?.row).toMatchObject({ ownerId: 'u_rep2', status: 'assigned', assignedAt: at });
+  });
+  it('refuses reps, inactive or foreign-region assignees', () => {
+    expect(m.plan(rep, args, { lead, user: rep2 })).toMatchObject({ ok: false, rejection: { reason: 'managers_assign' } });
+    expect(m.plan(manager, args, { lead, user: { ...rep2, active: false } })).toMatchObject({ ok: false, rejection: { reason: 'assignee_not_a_rep' } });
+    expect(m.plan(manager, args, { lead, user: { ...rep2, regionId: 'r_north' } })).toMatchObject({
+      ok: false,
+      rejection: { code: 'forbidden', reason: 'assignee_outside_regions' },
+    });
   });
 });
 

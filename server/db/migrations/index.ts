@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_indexes';
+import * as m0003 from './0003_sync';
 
 /**
  * Every server migration, listed explicitly (a bundled server has no folder
@@ -9,6 +10,7 @@ import * as m0002 from './0002_indexes';
 export const serverMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_indexes': m0002,
+  '0003_sync': m0003,
 };
 
 export const serverMigrationProvider: MigrationProvider = {

@@ -1,0 +1,112 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { Change, MutationResult, PullQuery, PullResponse } from '../../shared/sync/protocol';
+import { visibilityChange, type RowScope, type Viewer } from '../../shared/sync/visibility';
+import type { ServerDatabase } from '../db/schema';
+import { toActivity, toStageHistory, toTask } from './entity-rows';
+import { resultFromRow } from './push';
+import { ensureSyncClient } from './sync-clients';
+import { checkVersions, SyncResetError } from './sync-errors';
+import { scopeKey } from './viewer';
+
+/**
+ * Everything after the cursor that this viewer may see, in commit order.
+ * The SQL filter narrows the log by the recorded scopes; the shared rule
+ * (`visibilityChange`) then decides upsert, grant or evict per change.
+ */
+export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: PullQuery, locale: string): Promise<PullResponse> {
+  checkVersions(q.protocolVersion, q.schemaVersion);
+  const client = await ensureSyncClient(db, q.clientId, viewer.userId, q.schemaVersion);
+  const key = scopeKey(viewer);
+  if (client.scopeKey !== '' && client.scopeKey !== key) {
+    throw new SyncResetError('scope_changed', 'Your role or region changed; Verity rebuilds its local copy.');
+  }
+  if (client.scopeKey === '') await setScopeKey(db, q.clientId, key);
+
+  // Read the committed high-water mark first: rows above it may still be in flight.
+  const head = Number((await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()).seq);
+  if (q.cursor > head) throw new SyncResetError('cursor_expired', 'This cache is ahead of the server (restored or replaced); Verity rebuilds it.');
+
+  const rows = await db
+    .selectFrom('change_log')
+    .selectAll()
+    .where('seq', '>', q.cursor)
+    .where('seq', '<=', head)
+    .where((eb) => visibleFilter(eb, viewer))
+    .orderBy('seq')
+    .limit(q.limit + 1)
+    .execute();
+  const hasMore = rows.length > q.limit;
+  const page = hasMore ? rows.slice(0, q.limit) : rows;
+  const cursor = hasMore ? Number(page[page.length - 1]?.seq ?? q.cursor) : head;
+
+  const changes: Change[] = [];
+  for (const r of page) {
+    const seq = Number(r.seq);
+    const after: RowScope | null = r.op === 'delete' ? null : { ownerId: r.owner_id, regionId: r.region_id, pool: r.pool };
+    const before: RowScope | null = r.prev_pool === null ? null : { ownerId: r.prev_owner_id, regionId: r.prev_region_id, pool: r.prev_pool };
+    const entity = r.entity as Change['entity'];
+    if (r.op === 'delete') {
+      if (before && visibilityChange(viewer, before, before) !== 'none') changes.push({ seq, entity, id: r.entity_id, op: 'delete', row: null, version: seq });
+      continue;
+    }
+    const decision = visibilityChange(viewer, before, after);
+    if (decision === 'none') continue;
+    if (decision === 'evict') {
+      changes.push({ seq, entity, id: r.entity_id, op: 'evict', row: null, version: seq });
+      continue;
+    }
+    const row = (r.row ?? null) as Record<string, unknown> | null;
+    changes.push({ seq, entity, id: r.entity_id, op: 'upsert', row, version: seq, ...(decision === 'grant' && before ? { granted: true } : {}) });
+    // A lead or deal that just entered this viewer's scope brings its history along.
+    if (decision === 'grant' && before && (entity === 'lead' || entity === 'opportunity')) {
+      changes.push(...(await historyOf(db, entity, r.entity_id, seq)));
+    }
+  }
+
+  const results = await db
+    .selectFrom('mutation_results')
+    .selectAll()
+    .where('client_id', '=', q.clientId)
+    .where('seq', '>', q.cursor)
+    .where('seq', '<=', cursor)
+    .orderBy('mutation_id')
+    .execute();
+  const mutationResults: MutationResult[] = results.map((r) => resultFromRow(r, locale));
+  await db.updateTable('sync_clients').set({ seen_at: new Date() }).where('client_id', '=', q.clientId).execute();
+  return { changes, mutationResults, lastMutationId: client.lastMutationId, cursor, hasMore };
+}
+
+export async function setScopeKey(db: Kysely<ServerDatabase>, clientId: string, key: string): Promise<void> {
+  await db.updateTable('sync_clients').set({ scope_key: key }).where('client_id', '=', clientId).execute();
+}
+
+/** SQL mirror of `canSee` over a change's scope before or after it (the shared rule decides per row). */
+function visibleFilter(eb: ExpressionBuilder<ServerDatabase, 'change_log'>, viewer: Viewer): Expression<SqlBool> {
+  if (viewer.role === 'executive' || viewer.role === 'admin') return sql<boolean>`true`;
+  const ors: Expression<SqlBool>[] = [eb('owner_id', '=', viewer.userId), eb('prev_owner_id', '=', viewer.userId)];
+  const region = viewer.regionId;
+  ors.push(eb.and([eb('pool', '=', true), region ? eb.or([eb('region_id', 'is', null), eb('region_id', '=', region)]) : eb('region_id', 'is', null)]));
+  ors.push(
+    eb.and([eb('prev_pool', '=', true), region ? eb.or([eb('prev_region_id', 'is', null), eb('prev_region_id', '=', region)]) : eb('prev_region_id', 'is', null)]),
+  );
+  if (viewer.role === 'manager' && viewer.managedRegionIds.length > 0) {
+    ors.push(eb('region_id', 'in', [...viewer.managedRegionIds]));
+    ors.push(eb('prev_region_id', 'in', [...viewer.managedRegionIds]));
+  }
+  return eb.or(ors);
+}
+
+async function historyOf(db: Kysely<ServerDatabase>, entity: 'lead' | 'opportunity', id: string, seq: number): Promise<Change[]> {
+  const out: Change[] = [];
+  const column = entity === 'lead' ? 'lead_id' : 'opportunity_id';
+  const activities = await db.selectFrom('activities').selectAll().where(column, '=', id).execute();
+  for (const a of activities) out.push({ seq, entity: 'activity', id: a.id, op: 'upsert', row: { ...toActivity(a), version: Number(a.version) }, version: Number(a.version) });
+  if (entity === 'lead') {
+    const tasks = await db.selectFrom('tasks').selectAll().where('lead_id', '=', id).execute();
+    for (const t of tasks) out.push({ seq, entity: 'task', id: t.id, op: 'upsert', row: { ...toTask(t), version: Number(t.version) }, version: Number(t.version) });
+  } else {
+    const history = await db.selectFrom('stage_history').selectAll().where('opportunity_id', '=', id).execute();
+    for (const h of history) out.push({ seq, entity: 'stage_history', id: h.id, op: 'upsert', row: { ...toStageHistory(h), version: Number(h.version) }, version: Number(h.version) });
+  }
+  return out;
+}

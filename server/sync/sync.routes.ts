@@ -1,0 +1,110 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { AppError } from '../../shared/api/errors';
+import { PullQuerySchema, PushRequestSchema, UpgradeRequiredSchema } from '../../shared/sync/protocol';
+import type { Viewer } from '../../shared/sync/visibility';
+import type { ServerDatabase } from '../db/schema';
+import { authenticate } from '../http/auth-guard';
+import { parseInput } from '../http/validate';
+import type { CommitBus } from './commit-bus';
+import type { LiveHub } from './live-hub';
+import { handlePull } from './pull';
+import { handlePush } from './push';
+import { SyncResetError, TransientSyncError, UpgradeRequiredError } from './sync-errors';
+import { loadViewer } from './viewer';
+
+export interface SyncRoutesOptions {
+  db: Kysely<ServerDatabase>;
+  bus: CommitBus;
+  hub: LiveHub;
+}
+
+/** The user's language for rejection messages: the cockpit sends its UI locale. */
+function localeOf(request: FastifyRequest): string {
+  const header = request.headers['accept-language'];
+  return typeof header === 'string' && header.trim() ? (header.split(',')[0] ?? 'en').trim() : 'en';
+}
+
+async function viewerOf(db: Kysely<ServerDatabase>, request: FastifyRequest): Promise<Viewer> {
+  const actor = await authenticate(db, request);
+  const viewer = await loadViewer(db, actor.user.id);
+  if (!viewer) throw new AppError('unauthenticated', 'Sign in to continue');
+  return viewer;
+}
+
+/** Sync-specific failures have their own status and body; everything else goes to the app's error handler. */
+function sendSyncError(reply: FastifyReply, error: unknown): FastifyReply | never {
+  if (error instanceof UpgradeRequiredError) {
+    return reply.code(426).send(
+      UpgradeRequiredSchema.parse({
+        error: { code: 'upgrade_required', message: error.message },
+        minSchemaVersion: error.minSchemaVersion,
+        maxSchemaVersion: error.maxSchemaVersion,
+      }),
+    );
+  }
+  if (error instanceof SyncResetError) return reply.code(409).send(error.body);
+  if (error instanceof TransientSyncError) {
+    return reply.code(503).header('retry-after', '2').send({ error: { code: 'unavailable', message: error.message } });
+  }
+  throw error;
+}
+
+const LiveQuerySchema = z.object({ clientId: z.string().uuid().optional() });
+
+export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions): Promise<void> {
+  const { db, bus, hub } = opts;
+  const unsubscribe = bus.subscribe((seq) => hub.notify(seq));
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    await hub.close();
+  });
+
+  app.post('/sync/push', async (request, reply) => {
+    const body = parseInput(PushRequestSchema, request.body, 'body');
+    const viewer = await viewerOf(db, request);
+    try {
+      return await handlePush(
+        {
+          db,
+          viewer,
+          locale: localeOf(request),
+          onCommit: (seq) => bus.publish(seq),
+          logError: (error, context) => request.log.error({ err: error, ...context }, 'push mutation failed'),
+        },
+        body,
+      );
+    } catch (error) {
+      return sendSyncError(reply, error);
+    }
+  });
+
+  app.get('/sync/pull', async (request, reply) => {
+    const query = parseInput(PullQuerySchema, request.query, 'query');
+    const viewer = await viewerOf(db, request);
+    try {
+      return await handlePull(db, viewer, query, localeOf(request));
+    } catch (error) {
+      return sendSyncError(reply, error);
+    }
+  });
+
+  await app.register(websocket);
+  app.get('/sync/live', { websocket: true }, (socket, request) => {
+    // Authenticate before accepting anything; an unauthenticated socket is closed at once.
+    void (async () => {
+      try {
+        const { clientId } = parseInput(LiveQuerySchema, request.query, 'query');
+        const viewer = await viewerOf(db, request);
+        const remove = hub.add({ send: (m) => socket.send(m), close: () => socket.close() }, viewer, clientId ?? null);
+        socket.on('close', remove);
+        socket.send(JSON.stringify({ t: 'ping' }));
+      } catch (error) {
+        const code = error instanceof AppError ? error.code : 'internal';
+        socket.close(4401, code);
+      }
+    })();
+  });
+}
