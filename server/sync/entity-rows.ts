@@ -7,7 +7,6 @@ import type {
   Opportunity,
   StageHistory,
   Task,
-  User,
 } from '../../shared/domain/entities';
 import type { ActivityType, DealOutcome, LeadNeed, LeadSource, LeadStatus, Stage, TaskStatus } from '../../shared/domain/enums';
 import type { SyncEntity } from '../../shared/sync/protocol';
@@ -20,8 +19,9 @@ import type {
   ServerDatabase,
   StageHistoryTable,
   TasksTable,
-  UsersTable,
 } from '../db/schema';
+
+export { toUser, USER_COLUMNS } from '../modules/row-mappers';
 
 /**
  * One mapping per entity between a table row (snake_case, Date) and the
@@ -42,18 +42,6 @@ export const ENTITY_TABLE = {
   activity: 'activities',
   task: 'tasks',
 } as const satisfies Record<SyncEntity, keyof ServerDatabase>;
-
-export function toUser(r: Selectable<UsersTable>): User {
-  return {
-    id: r.id,
-    email: r.email,
-    displayName: r.display_name,
-    role: r.role,
-    teamId: r.team_id,
-    regionId: r.region_id,
-    active: r.active,
-  };
-}
 
 export function toLead(r: Selectable<LeadsTable>): Lead {
   return {

@@ -3,22 +3,35 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../shared/api/errors';
-import { PullQuerySchema, PushRequestSchema, UpgradeRequiredSchema } from '../../shared/sync/protocol';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import {
+  PullQuerySchema,
+  PushRequestSchema,
+  SnapshotPartQuerySchema,
+  SnapshotQuerySchema,
+  SyncEntitySchema,
+  UpgradeRequiredSchema,
+} from '../../shared/sync/protocol';
 import type { Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
 import { authenticate } from '../http/auth-guard';
 import { parseInput } from '../http/validate';
 import type { CommitBus } from './commit-bus';
 import type { LiveHub } from './live-hub';
-import { handlePull } from './pull';
+import { handlePull, setScopeKey } from './pull';
+import { buildManifest, snapshotPartLines } from './snapshot';
+import { ensureSyncClient } from './sync-clients';
 import { handlePush } from './push';
-import { SyncResetError, TransientSyncError, UpgradeRequiredError } from './sync-errors';
-import { loadViewer } from './viewer';
+import { checkVersions, SyncResetError, TransientSyncError, UpgradeRequiredError } from './sync-errors';
+import { loadViewer, scopeKey } from './viewer';
 
 export interface SyncRoutesOptions {
   db: Kysely<ServerDatabase>;
   bus: CommitBus;
   hub: LiveHub;
+  /** Rows per snapshot part (tests use small parts). */
+  snapshotPartRows?: number;
 }
 
 /** The user's language for rejection messages: the cockpit sends its UI locale. */
@@ -53,6 +66,7 @@ function sendSyncError(reply: FastifyReply, error: unknown): FastifyReply | neve
 }
 
 const LiveQuerySchema = z.object({ clientId: z.string().uuid().optional() });
+const PartParamsSchema = z.object({ entity: SyncEntitySchema, part: z.coerce.number().int().nonnegative() });
 
 export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions): Promise<void> {
   const { db, bus, hub } = opts;
@@ -89,6 +103,41 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     } catch (error) {
       return sendSyncError(reply, error);
     }
+  });
+
+  // First sync: the manifest fixes the parts; a fresh cache accepts the viewer's current scope.
+  app.get('/sync/snapshot', async (request, reply) => {
+    const query = parseInput(SnapshotQuerySchema, request.query, 'query');
+    const viewer = await viewerOf(db, request);
+    try {
+      checkVersions(query.protocolVersion, query.schemaVersion);
+      await ensureSyncClient(db, query.clientId, viewer.userId, query.schemaVersion);
+      await setScopeKey(db, query.clientId, scopeKey(viewer));
+      return await buildManifest(db, viewer, opts.snapshotPartRows);
+    } catch (error) {
+      return sendSyncError(reply, error);
+    }
+  });
+
+  app.get('/sync/snapshot/:entity/:part', async (request, reply) => {
+    const params = parseInput(PartParamsSchema, request.params, 'params');
+    const query = parseInput(SnapshotPartQuerySchema, request.query, 'query');
+    const viewer = await viewerOf(db, request);
+    try {
+      checkVersions(query.protocolVersion, query.schemaVersion);
+    } catch (error) {
+      return sendSyncError(reply, error);
+    }
+    const lines = snapshotPartLines(db, viewer, {
+      entity: params.entity,
+      part: params.part,
+      of: query.of,
+      snapshotSeq: query.snapshotSeq,
+      after: query.after ?? null,
+      until: query.until ?? null,
+    });
+    reply.header('content-type', 'application/gzip');
+    return reply.send(Readable.from(lines).pipe(createGzip({ level: 6 })));
   });
 
   await app.register(websocket);

@@ -92,6 +92,12 @@ export const ChangeSchema = z.object({
 });
 export type Change = z.infer<typeof ChangeSchema>;
 
+export const SnapshotQuerySchema = z.object({
+  protocolVersion: z.coerce.number().int(),
+  schemaVersion: z.coerce.number().int(),
+  clientId: ClientIdSchema,
+});
+
 export const PullQuerySchema = z.object({
   protocolVersion: z.coerce.number().int(),
   schemaVersion: z.coerce.number().int(),
@@ -128,9 +134,38 @@ export const SnapshotManifestSchema = z.object({
   snapshotSeq: z.number().int().nonnegative(),
   schemaVersion: z.number().int(),
   parts: z.array(
-    z.object({ entity: SyncEntitySchema, part: z.number().int().nonnegative(), rows: z.number().int().nonnegative() }),
+    z.object({
+      entity: SyncEntitySchema,
+      part: z.number().int().nonnegative(),
+      of: z.number().int().positive(),
+      rows: z.number().int().nonnegative(),
+      /** Keyset range of the part: ids after `after` up to and including `until` (null = open). */
+      after: IdSchema.nullable(),
+      until: IdSchema.nullable(),
+    }),
   ),
 });
+
+export const SnapshotPartQuerySchema = z.object({
+  protocolVersion: z.coerce.number().int(),
+  schemaVersion: z.coerce.number().int(),
+  clientId: ClientIdSchema,
+  snapshotSeq: z.coerce.number().int().nonnegative(),
+  of: z.coerce.number().int().positive(),
+  after: IdSchema.optional(),
+  until: IdSchema.optional(),
+});
+export type SnapshotPartQuery = z.infer<typeof SnapshotPartQuerySchema>;
+
+export const SnapshotHeaderSchema = z.object({
+  entity: SyncEntitySchema,
+  columns: z.array(z.string()),
+  schemaVersion: z.number().int(),
+  snapshotSeq: z.number().int().nonnegative(),
+  part: z.number().int().nonnegative(),
+  of: z.number().int().positive(),
+});
+export const SnapshotTrailerSchema = z.object({ end: z.literal(true), rows: z.number().int().nonnegative(), sha256: z.string().length(64) });
 export type SnapshotManifest = z.infer<typeof SnapshotManifestSchema>;
 
 /** Live channel messages (server → cockpit); pokes carry no data, only a hint to pull. */

@@ -17,9 +17,14 @@ export interface SyncTeam {
   ids: { rep1: string; rep2: string; rep3: string; manager: string; exec: string };
 }
 
-export async function buildSyncTeam(db: Kysely<ServerDatabase>, store: 'pglite' | 'postgres', bus: CommitBus = createLocalCommitBus()): Promise<SyncTeam> {
+export async function buildSyncTeam(
+  db: Kysely<ServerDatabase>,
+  store: 'pglite' | 'postgres',
+  bus: CommitBus = createLocalCommitBus(),
+  opts: { snapshotPartRows?: number } = {},
+): Promise<SyncTeam> {
   const app = buildApp({ db, store, version: 'test', signInLimits: { perIpAndEmail: 1000, perIp: 1000 } });
-  await app.register(syncRoutes, { db, bus, hub: new LiveHub(db, { coalesceMs: 5 }) });
+  await app.register(syncRoutes, { db, bus, hub: new LiveHub(db, { coalesceMs: 5 }), ...opts });
   await app.ready();
   await insertRegionAndTeam(db, { regionId: 'r_east', teamId: 't_east', regionName: '华东', teamName: '华东一组' });
   await insertRegionAndTeam(db, { regionId: 'r_north', teamId: 't_north', regionName: '华北', teamName: '华北一组' });
