@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { ZodObject } from 'zod';
+import type { ZodObject } from 'zod';
 import {
   AccountSchema,
   ActivitySchema,

@@ -1,0 +1,106 @@
+import { AppError, describeZodError } from '../../shared/api/errors';
+import { LeadSchema, OpportunitySchema, TaskSchema, UserSchema } from '../../shared/domain/entities';
+import { isMutationName, mutators, rejectionMessage, type LoadedRows, type MutatorContext, type RowNeeds } from '../../shared/sync/mutations';
+import type { SyncEntity } from '../../shared/sync/protocol';
+import type { OutboxEntry, SyncStore } from './sync-store';
+
+/**
+ * Runs the shared mutators against the cache: once when the user acts
+ * (optimistic apply + outbox, one transaction), and again to replay pending
+ * writes on top of fresh server rows (rebase).
+ */
+
+export interface LocalActor {
+  /** The UI language, for messages of locally refused changes. */
+  locale: string;
+  userId: string;
+  role: MutatorContext['role'];
+  regionId: string | null;
+  managedRegionIds: string[];
+}
+
+export type PlannedWrites = { entity: SyncEntity; row: Record<string, unknown> }[];
+
+function loadRows(store: SyncStore, needs: RowNeeds): LoadedRows {
+  const rows: LoadedRows = {};
+  if (needs.lead) rows.lead = parseOrNull(LeadSchema, store.getRow('lead', needs.lead));
+  if (needs.opportunity) rows.opportunity = parseOrNull(OpportunitySchema, store.getRow('opportunity', needs.opportunity));
+  if (needs.task) rows.task = parseOrNull(TaskSchema, store.getRow('task', needs.task));
+  if (needs.user) rows.user = parseOrNull(UserSchema, store.getRow('user', needs.user));
+  return rows;
+}
+
+function parseOrNull<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, row: Record<string, unknown> | null): T | null {
+  if (!row) return null;
+  const parsed = schema.safeParse(row);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Plans a mutation on the cache; throws AppError for input the server would refuse anyway. */
+export function planLocally(store: SyncStore, actor: LocalActor, name: string, rawArgs: unknown, at: string): { args: unknown; writes: PlannedWrites } {
+  if (!isMutationName(name)) throw new AppError('bad_request', `Unknown change "${name}"`, ['name']);
+  const def = mutators[name];
+  const parsed = def.args.safeParse(rawArgs);
+  if (!parsed.success) {
+    const { message, fields } = describeZodError(parsed.error);
+    throw new AppError('bad_request', message, fields.map((f) => `args.${f}`));
+  }
+  const needs = (def.needs as (a: unknown) => RowNeeds)(parsed.data);
+  const ctx: MutatorContext = { userId: actor.userId, role: actor.role, regionId: actor.regionId, managedRegionIds: actor.managedRegionIds, at };
+  const plan = (def.plan as (c: MutatorContext, a: unknown, r: LoadedRows) => ReturnType<typeof def.plan>)(ctx, parsed.data, loadRows(store, needs));
+  if (!plan.ok) {
+    // The same rule the server runs says no: tell the user now instead of queueing a sure rejection.
+    const code = plan.rejection.code === 'validation' ? 'bad_request' : plan.rejection.code === 'gate_blocked' ? 'conflict' : plan.rejection.code;
+    throw new AppError(code, rejectionMessage(plan.rejection.reason, actor.locale), plan.rejection.fields);
+  }
+  return { args: parsed.data, writes: plan.writes.map((w) => ({ entity: w.entity, row: w.row as unknown as Record<string, unknown> })) };
+}
+
+/** The user's action: optimistic rows + outbox entry, in one transaction. */
+export function mutateLocally(store: SyncStore, actor: LocalActor, name: string, rawArgs: unknown, at = new Date().toISOString()): number {
+  return store.transaction(() => {
+    const { args, writes } = planLocally(store, actor, name, rawArgs, at);
+    const mutationId = store.nextMutationId();
+    for (const w of writes) {
+      store.ensureShadow(w.entity, String(w.row.id));
+      const version = store.rowVersion(w.entity, String(w.row.id)) ?? 0;
+      store.putRow(w.entity, { ...w.row, version });
+    }
+    store.appendOutbox({ mutationId, name, args, at, touched: writes.map((w) => `${w.entity}:${String(w.row.id)}`) });
+    return mutationId;
+  });
+}
+
+/**
+ * Rebuilds every locally changed row from the server's copy, then replays
+ * the writes still in flight, in order. Rejected writes are not replayed, so
+ * their effect disappears while the user's input stays in the outbox.
+ * Call inside a transaction.
+ */
+export function rebase(store: SyncStore, actor: LocalActor): void {
+  const inFlight = store.outbox(['pending', 'acked']);
+  for (const s of store.shadows()) {
+    if (s.row) store.putRow(s.entity, s.row);
+    else store.deleteRow(s.entity, s.id);
+  }
+  const stillTouched = new Set<string>();
+  for (const entry of inFlight) replay(store, actor, entry, stillTouched);
+  for (const s of store.shadows()) if (!stillTouched.has(`${s.entity}:${s.id}`)) store.dropShadow(s.entity, s.id);
+}
+
+function replay(store: SyncStore, actor: LocalActor, entry: OutboxEntry, touched: Set<string>): void {
+  for (const key of entry.touched) touched.add(key);
+  let planned: PlannedWrites;
+  try {
+    planned = planLocally(store, actor, entry.name, entry.args, entry.at).writes;
+  } catch {
+    // It no longer applies on top of the server's rows; the server will say why.
+    return;
+  }
+  for (const w of planned) {
+    const key = `${w.entity}:${String(w.row.id)}`;
+    touched.add(key);
+    store.ensureShadow(w.entity, String(w.row.id));
+    store.putRow(w.entity, { ...w.row, version: store.rowVersion(w.entity, String(w.row.id)) ?? 0 });
+  }
+}
