@@ -34,6 +34,9 @@ export async function openServerDb(options: OpenServerDbOptions): Promise<Server
   let handle: ServerDb;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle client dropped by the server (restart, failover) must not crash the process;
+    // the next query gets a fresh connection and fails or succeeds on its own.
+    pool.on('error', () => undefined);
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
     handle = { db, kind: 'postgres', pglite: null, close: () => db.destroy() };
   } else {

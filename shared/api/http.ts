@@ -66,6 +66,7 @@ export const UserListResponseSchema = z.object({ users: z.array(UserSchema), tot
 export type UserListResponse = z.infer<typeof UserListResponseSchema>;
 
 export const UserResponseSchema = z.object({ user: UserSchema });
+export type UserResponse = z.infer<typeof UserResponseSchema>;
 
 export const TeamListResponseSchema = z.object({
   regions: z.array(RegionSchema),

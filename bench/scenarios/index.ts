@@ -1,0 +1,5 @@
+import type { BenchScenario } from '../scenario';
+import { seed100k } from './seed-100k';
+
+/** Every scenario `npm run bench` knows, in the order they run. Add new ones here. */
+export const scenarios: readonly BenchScenario[] = [seed100k];

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import type { DestinationStream } from 'pino';
+import { buildApp } from './app';
+import { openServerDb } from './db/connection';
+import type { ServerDatabase } from './db/schema';
+import { DEFAULT_PORT } from './defaults';
+import { createServerLogger } from './logging';
+import { ensureDemoData } from './seed/demo';
+import { createLocalCommitBus, createPostgresCommitBus, type CommitBus } from './sync/commit-bus';
+import { LiveHub } from './sync/live-hub';
+import { syncRoutes } from './sync/sync.routes';
+import { serverVersion } from './version';
+
+export interface StartServerOptions {
+  /** 0 picks a free port. Default 4310. */
+  port?: number;
+  /** Default 127.0.0.1: the server is reachable from other machines only when asked. */
+  host?: string;
+  /** postgres://… selects Postgres; otherwise PGlite in `dataDir`. */
+  databaseUrl?: string;
+  /** PGlite data folder (or `memory://`), used when no databaseUrl. */
+  dataDir?: string;
+  /** pino level; default 'info'. */
+  logLevel?: string;
+  /** Where the JSON log lines go; default stdout. */
+  logDestination?: DestinationStream;
+  /** Seed a small demo team when the users table is empty. */
+  demo?: boolean;
+  /** Human-readable lines (the demo sign-ins); default: logged at info. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  store: 'postgres' | 'pglite';
+  db: Kysely<ServerDatabase>;
+  /** Graceful shutdown: stop accepting, let in-flight requests finish, then close the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export { DEFAULT_PORT };
+
+/** Opens (and migrates) the store, then serves the HTTP API until `close()`. */
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = createServerLogger(opts.logLevel ?? 'info', opts.logDestination);
+  const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
+  const app = buildApp({ db: store.db, store: store.kind, version: serverVersion(), logger });
+  let bus: CommitBus | null = null;
+  try {
+    // Several instances may share one Postgres: commits reach every instance's cockpits via NOTIFY.
+    bus = opts.databaseUrl
+      ? await createPostgresCommitBus(opts.databaseUrl, (error) => logger.error({ err: error }, 'sync notifications failed'))
+      : createLocalCommitBus();
+    await app.register(syncRoutes, { db: store.db, bus, hub: new LiveHub(store.db) });
+    if (opts.demo) await ensureDemoData(store.db, opts.log ?? ((line: string) => logger.info(line)));
+    await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? '127.0.0.1' });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? DEFAULT_PORT);
+  const host = opts.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  app.log.info({ url, store: store.kind }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      app.log.info('shutting down');
+      try {
+        // Stops accepting, answers 503 to new requests on kept-alive sockets, waits for in-flight ones.
+        await app.close();
+      } finally {
+        await bus?.close().catch(() => undefined);
+        await store.close();
+      }
+      app.log.info('stopped');
+    })();
+    return closing;
+  };
+  return { url, store: store.kind, db: store.db, close };
+}
