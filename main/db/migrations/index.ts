@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001_initial';
+import * as m0002 from './0002_cache_file';
+
+/**
+ * Every local-store migration, listed explicitly: a bundled main process has
+ * no folder to scan. Names are zero-padded because Kysely orders by name.
+ * Append only; never edit a migration that has shipped.
+ */
+export const localMigrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0002_cache_file': m0002,
+};
+
+export const localMigrationProvider: MigrationProvider = {
+  getMigrations: async () => localMigrations,
+};

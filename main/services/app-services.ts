@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import type { AppInfo } from '../../shared/ipc/contract';
+import { openLocalDb, type LocalDb } from '../db/local-db';
+import type { IpcHandlers } from '../ipc/dispatch';
+import { AppEvents } from './app-events';
+import { localDbFile } from './data-dir';
+import { KeyValueStore } from './key-value.store';
+import { consoleLogger, type Logger } from './logger';
+import { QueriesService } from './queries.service';
+import { SessionService } from './session.service';
+import { SettingsService } from './settings.service';
+import { SyncService } from './sync.service';
+import { TeamServerClient, type FetchFn } from './team-server.client';
+import { FileTokenStore, type TokenCodec, type TokenStore } from './token-store';
+
+export const TOKEN_FILE = 'session.token';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  /** better_sqlite3.node for the running ABI (the Electron shell passes one). */
+  nativeBinding?: string | undefined;
+  osLocale: string;
+  transport: AppInfo['transport'];
+  version: string;
+  /** Default team server for the sign-in form (e.g. env VERITY_SERVER_URL). */
+  serverUrl?: string | undefined;
+  /** How the bearer token is stored on disk; the Electron shell passes safeStorage. */
+  tokenCodec?: TokenCodec | undefined;
+  /** Replaces the file token store entirely (tests). */
+  tokenStore?: TokenStore | undefined;
+  fetch?: FetchFn | undefined;
+  /** How often to pull without a live socket (default 30 s). */
+  syncPollMs?: number | undefined;
+  now?: (() => Date) | undefined;
+  log?: Logger | undefined;
+}
+
+export interface AppServices {
+  handlers: IpcHandlers;
+  events: AppEvents;
+  settings: SettingsService;
+  session: SessionService;
+  sync: SyncService;
+  local: LocalDb;
+  close(): Promise<void>;
+}
+
+/** The composition root: builds the local store and every service for one cockpit process. */
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const log = options.log ?? consoleLogger;
+  const local = await openLocalDb({ file: localDbFile(options.dataDir), nativeBinding: options.nativeBinding });
+  const db = local.db;
+  const events = new AppEvents(log);
+  const kv = new KeyValueStore(db, log);
+  const client = new TeamServerClient({ fetch: options.fetch });
+  const tokens = options.tokenStore ?? new FileTokenStore(join(options.dataDir, TOKEN_FILE), options.tokenCodec);
+  const settings = new SettingsService(db, kv);
+  const session = new SessionService({
+    db,
+    kv,
+    tokens,
+    client,
+    log,
+    defaultServerUrl: options.serverUrl,
+    now: options.now,
+  });
+  let locale = (await settings.get()).locale ?? options.osLocale;
+  settings.onChange((next) => {
+    locale = next.locale ?? options.osLocale;
+  });
+  const sync = new SyncService({
+    local,
+    dataDir: options.dataDir,
+    session,
+    events,
+    log,
+    locale: () => locale,
+    fetch: options.fetch,
+    pollMs: options.syncPollMs,
+  });
+  const queries = new QueriesService({
+    db,
+    currentUserId: async () => (await session.active())?.userId ?? null,
+    now: options.now,
+  });
+
+  session.onChange((state) => {
+    events.emit('session.changed', state);
+    void sync.follow();
+  });
+
+  const info: AppInfo = {
+    version: options.version,
+    transport: options.transport,
+    dataDir: options.dataDir,
+    osLocale: options.osLocale,
+  };
+
+  const handlers = {
+    'app.info': async () => info,
+    'session.get': () => session.get(),
+    'session.signIn': (req) => session.signIn(req),
+    'session.signOut': () => session.signOut(),
+    'settings.get': () => settings.get(),
+    'settings.update': (req) => settings.update(req),
+    'sync.status': async () => sync.status(),
+    'sync.now': () => sync.now(),
+    'sync.mutate': async (req) => sync.mutate(req.name, req.args),
+    'attention.list': async () => ({ items: sync.attention() }),
+    'attention.discard': async (req) => sync.discard(req.mutationId),
+    'attention.resend': async (req) => sync.resend(req.mutationId, req.args),
+    'workspace.summary': () => queries.workspaceSummary(),
+    'agenda.today': () => queries.agendaToday(),
+    'leads.list': (req) => queries.leadsList(req),
+    'opportunities.list': (req) => queries.opportunitiesList(req),
+  } satisfies IpcHandlers;
+
+  // Attach the signed-in user's cache before any query can run.
+  await sync.follow();
+
+  let closed: Promise<void> | null = null;
+  return {
+    handlers,
+    events,
+    settings,
+    session,
+    sync,
+    local,
+    close: () => {
+      closed ??= (async () => {
+        await sync.close();
+        await local.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,286 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserWindow, WebContents } from 'electron';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL } from '../../shared/ipc/contract';
+import { AppEvents } from '../../main/services/app-events';
+import { silentLogger } from '../../main/services/logger';
+import { makeTempDirs } from './temp-dir';
+
+/** A minimal fake of the parts of `electron` the shell modules use. */
+const fake = await vi.hoisted(async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  type Rect = { x: number; y: number; width: number; height: number };
+  const state = {
+    displays: [] as { workArea: Rect }[],
+    primary: { x: 0, y: 0, width: 1920, height: 1040 } as Rect,
+    handlers: new Map<string, (...args: unknown[]) => unknown>(),
+    lock: true,
+    encryption: true,
+  };
+  const appEmitter = new Emitter();
+  return {
+    state,
+    app: Object.assign(appEmitter, {
+      requestSingleInstanceLock: vi.fn(() => state.lock),
+      quit: vi.fn(),
+    }),
+    screen: {
+      getAllDisplays: () => state.displays,
+      getPrimaryDisplay: () => ({ workArea: state.primary }),
+    },
+    ipcMain: {
+      handle: vi.fn((channel: string, fn: (...args: unknown[]) => unknown) => state.handlers.set(channel, fn)),
+      removeHandler: vi.fn((channel: string) => state.handlers.delete(channel)),
+    },
+    shell: { openExternal: vi.fn(async () => {}) },
+    safeStorage: {
+      isEncryptionAvailable: () => state.encryption,
+      encryptString: (s: string) => Buffer.from(`enc(${s})`),
+      decryptString: (b: Buffer) => b.toString().replace(/^enc\((.*)\)$/, '$1'),
+    },
+  };
+});
+
+vi.mock('electron', () => ({
+  app: fake.app,
+  screen: fake.screen,
+  ipcMain: fake.ipcMain,
+  shell: fake.shell,
+  safeStorage: fake.safeStorage,
+}));
+
+const { clampToDisplays, loadWindowState, saveWindowState, trackWindowState, windowStateFile } = await import('../../main/shell/window-state');
+const { claimSingleInstance, focusWindow } = await import('../../main/shell/single-instance');
+const { forwardEvents, mainFrameOf, registerIpcBridge } = await import('../../main/shell/ipc-bridge');
+const { installNavigationGuards, isAppUrl } = await import('../../main/shell/navigation-guard');
+const { safeStorageCodec } = await import('../../main/shell/safe-token-codec');
+const { resolveNativeBinding, NATIVE_BINDING_ENV } = await import('../../main/shell/native-binding');
+
+type Rect = { x: number; y: number; width: number; height: number };
+const dirs = makeTempDirs();
+const PRIMARY: Rect = { x: 0, y: 0, width: 1920, height: 1040 };
+const RIGHT: Rect = { x: 1920, y: 0, width: 2560, height: 1400 };
+const APP_URL = 'file:///opt/verity/out/renderer/index.html';
+
+/** A fake BrowserWindow with just enough behaviour for the shell modules. */
+class FakeWindow extends EventEmitter {
+  bounds: Rect = { x: 100, y: 80, width: 1280, height: 800 };
+  maximized = false;
+  minimized = false;
+  visible = true;
+  destroyed = false;
+  focus = vi.fn();
+  show = vi.fn(() => {
+    this.visible = true;
+  });
+  restore = vi.fn(() => {
+    this.minimized = false;
+  });
+  sent: unknown[][] = [];
+  webContents = {
+    mainFrame: { processId: 4, routingId: 1, url: APP_URL },
+    isDestroyed: () => false,
+    send: (...args: unknown[]) => this.sent.push(args),
+  };
+  getNormalBounds = () => this.bounds;
+  isMaximized = () => this.maximized;
+  isMinimized = () => this.minimized;
+  isVisible = () => this.visible;
+  isDestroyed = () => this.destroyed;
+}
+// The modules take BrowserWindow; the fake has every member they touch.
+const asWindow = (w: FakeWindow) => w as unknown as BrowserWindow;
+
+beforeEach(() => {
+  fake.state.displays = [{ workArea: PRIMARY }, { workArea: RIGHT }];
+  fake.state.primary = PRIMARY;
+  fake.state.handlers.clear();
+  fake.state.lock = true;
+  fake.state.encryption = true;
+  fake.app.removeAllListeners();
+  vi.clearAllMocks();
+});
+afterEach(() => dirs.cleanup());
+
+describe('window state', () => {
+  it('saves size, position and maximized, and restores them', () => {
+    const file = windowStateFile(dirs.make());
+    const win = new FakeWindow();
+    win.bounds = { x: 2100, y: 120, width: 1500, height: 900 };
+    win.maximized = true;
+    saveWindowState(file, asWindow(win));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ x: 2100, y: 120, width: 1500, height: 900, maximized: true });
+    expect(loadWindowState(file)).toEqual({ x: 2100, y: 120, width: 1500, height: 900, maximized: true });
+  });
+
+  it('centres a default window when nothing (or garbage) was saved', () => {
+    const dir = dirs.make();
+    expect(loadWindowState(windowStateFile(dir))).toEqual({ x: 320, y: 120, width: 1280, height: 800, maximized: false });
+    writeFileSync(windowStateFile(dir), '{"width": "wide"}');
+    expect(loadWindowState(windowStateFile(dir))).toMatchObject({ width: 1280, height: 800 });
+  });
+
+  it('moves a window saved on an unplugged display back onto the primary one', () => {
+    const file = windowStateFile(dirs.make());
+    writeFileSync(file, JSON.stringify({ x: 2500, y: 300, width: 1400, height: 900, maximized: false }));
+    fake.state.displays = [{ workArea: PRIMARY }]; // the right-hand monitor is gone
+    expect(loadWindowState(file)).toEqual({ x: 260, y: 70, width: 1400, height: 900, maximized: false });
+  });
+
+  it('shrinks a window larger than its display and keeps the title bar on screen', () => {
+    expect(clampToDisplays({ x: 10, y: -300, width: 4000, height: 3000, maximized: false }, [PRIMARY], PRIMARY)).toEqual({
+      x: 10,
+      y: 0,
+      width: 1920,
+      height: 1040,
+      maximized: false,
+    });
+  });
+
+  it('saves when the window closes', () => {
+    const file = windowStateFile(dirs.make());
+    const win = new FakeWindow();
+    trackWindowState(asWindow(win), file, () => {});
+    win.bounds = { x: 50, y: 60, width: 1000, height: 700 };
+    win.emit('close');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ x: 50, y: 60, width: 1000, height: 700 });
+  });
+});
+
+describe('single instance', () => {
+  it('the second launch quits and does not start', () => {
+    fake.state.lock = false;
+    expect(claimSingleInstance(() => null)).toBe(false);
+    expect(fake.app.quit).toHaveBeenCalledOnce();
+  });
+
+  it('the first instance brings its window to the front when launched again', () => {
+    const win = new FakeWindow();
+    win.minimized = true;
+    win.visible = false;
+    expect(claimSingleInstance(() => asWindow(win))).toBe(true);
+    expect(fake.app.quit).not.toHaveBeenCalled();
+    fake.app.emit('second-instance', {}, ['verity'], '/');
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.show).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+  });
+
+  it('focusWindow leaves a destroyed window alone', () => {
+    const win = new FakeWindow();
+    win.destroyed = true;
+    focusWindow(asWindow(win));
+    expect(win.focus).not.toHaveBeenCalled();
+  });
+});
+
+describe('IPC bridge', () => {
+  const call = (frame: unknown, ...args: unknown[]) => {
+    const handler = fake.state.handlers.get(ELECTRON_INVOKE_CHANNEL);
+    if (!handler) throw new Error('no handler registered');
+    return handler({ senderFrame: frame }, ...args);
+  };
+
+  it('passes a call from the main frame through to the dispatcher', async () => {
+    const win = new FakeWindow();
+    const dispatch = vi.fn(async () => ({ ok: true as const, value: { theme: 'dark' } }));
+    registerIpcBridge(dispatch, mainFrameOf(() => asWindow(win), APP_URL));
+    const result = await call({ processId: 4, routingId: 1, url: `${APP_URL}#/agenda` }, 'settings.get', {});
+    expect(result).toEqual({ ok: true, value: { theme: 'dark' } });
+    expect(dispatch).toHaveBeenCalledWith('settings.get', {});
+  });
+
+  it('refuses a foreign sender without calling the dispatcher', async () => {
+    const win = new FakeWindow();
+    const dispatch = vi.fn(async () => ({ ok: true as const, value: null }));
+    registerIpcBridge(dispatch, mainFrameOf(() => asWindow(win), APP_URL));
+    const foreign = [
+      { processId: 4, routingId: 9, url: APP_URL }, // an iframe in our page
+      { processId: 4, routingId: 1, url: 'https://evil.example/' }, // our frame, navigated away
+      { processId: 7, routingId: 1, url: APP_URL }, // another renderer process
+      null, // frame already gone
+    ];
+    for (const frame of foreign) {
+      expect(await call(frame, 'settings.get', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  it('pushes app events to the window on the event channel', () => {
+    const win = new FakeWindow();
+    const events = new AppEvents(silentLogger);
+    forwardEvents(events, () => asWindow(win));
+    const status = { state: 'online' as const, pendingWrites: 0, needsAttention: 0, lastSyncedAt: null };
+    events.emit('sync.status', status);
+    expect(win.sent).toEqual([[ELECTRON_EVENT_CHANNEL, { event: 'sync.status', payload: status }]]);
+  });
+});
+
+describe('navigation guard', () => {
+  class FakeContents extends EventEmitter {
+    openHandler: ((d: { url: string }) => { action: string }) | null = null;
+    setWindowOpenHandler(fn: (d: { url: string }) => { action: string }) {
+      this.openHandler = fn;
+    }
+  }
+  const navigate = (contents: FakeContents, url: string, kind = 'will-navigate') => {
+    const event = { preventDefault: vi.fn() };
+    contents.emit(kind, event, url);
+    return event.preventDefault.mock.calls.length > 0;
+  };
+
+  it('recognises only the app page as the app', () => {
+    expect(isAppUrl(`${APP_URL}#/leads`, APP_URL)).toBe(true);
+    expect(isAppUrl('file:///etc/passwd', APP_URL)).toBe(false);
+    expect(isAppUrl('http://localhost:5173/leads', 'http://localhost:5173/')).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
+    expect(isAppUrl('not a url', APP_URL)).toBe(false);
+  });
+
+  it('blocks navigation away from the app and keeps in-app navigation', () => {
+    const contents = new FakeContents();
+    installNavigationGuards(contents as unknown as WebContents, APP_URL);
+    expect(navigate(contents, 'https://evil.example/phish')).toBe(true);
+    expect(navigate(contents, 'file:///home/me/.ssh/id_rsa')).toBe(true);
+    expect(navigate(contents, 'https://evil.example/', 'will-redirect')).toBe(true);
+    expect(navigate(contents, `${APP_URL}#/pipeline`)).toBe(false);
+  });
+
+  it('denies every new window, opening only web links in the browser', () => {
+    const contents = new FakeContents();
+    installNavigationGuards(contents as unknown as WebContents, APP_URL);
+    expect(contents.openHandler?.({ url: 'https://example.com/docs' })).toEqual({ action: 'deny' });
+    expect(fake.shell.openExternal).toHaveBeenCalledWith('https://example.com/docs');
+    expect(contents.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(fake.shell.openExternal).toHaveBeenCalledOnce();
+    const webview = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+  });
+});
+
+describe('token codec and native binding', () => {
+  it('encrypts the token with safeStorage, and reads both encrypted and plain files', () => {
+    const codec = safeStorageCodec(() => {});
+    const stored = codec.encode('secret-token');
+    expect(stored).not.toContain('secret-token');
+    expect(codec.decode(stored)).toBe('secret-token');
+    fake.state.encryption = false;
+    const warn = vi.fn();
+    expect(safeStorageCodec(warn).encode('secret-token')).toBe('secret-token');
+    expect(warn).toHaveBeenCalled();
+    expect(codec.decode('secret-token')).toBe('secret-token');
+  });
+
+  it('finds the Electron build of better-sqlite3 from env or .native/electron', () => {
+    const root = dirs.make();
+    expect(resolveNativeBinding(root, {})).toBeUndefined();
+    mkdirSync(join(root, '.native', 'electron'), { recursive: true });
+    writeFileSync(join(root, '.native', 'electron', 'better_sqlite3.node'), '');
+    expect(resolveNativeBinding(root, {})).toBe(join(root, '.native', 'electron', 'better_sqlite3.node'));
+    expect(() => resolveNativeBinding(root, { [NATIVE_BINDING_ENV]: join(root, 'missing.node') })).toThrow(/does not exist/);
+  });
+});
