@@ -60,11 +60,24 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+export const BootstrapProgressSchema = z.object({
+  partsDone: z.number().int().nonnegative(),
+  partsTotal: z.number().int().nonnegative(),
+  rowsDone: z.number().int().nonnegative(),
+  rowsTotal: z.number().int().nonnegative(),
+});
+export type BootstrapProgress = z.infer<typeof BootstrapProgressSchema>;
+
 export const SyncStatusSchema = z.object({
-  state: z.enum(['signed_out', 'online', 'offline', 'syncing']),
+  /** update_required: the team server needs a newer Verity; queued writes wait. */
+  state: z.enum(['signed_out', 'online', 'offline', 'syncing', 'update_required']),
   pendingWrites: z.number().int().nonnegative(),
   needsAttention: z.number().int().nonnegative(),
   lastSyncedAt: TimestampSchema.nullable(),
+  /** Why it is not online, for the status bar. */
+  message: z.string().nullable().default(null),
+  /** First sync in progress. */
+  bootstrap: BootstrapProgressSchema.nullable().default(null),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -87,6 +100,24 @@ export const AgendaSchema = z.object({
 });
 export type Agenda = z.infer<typeof AgendaSchema>;
 
+/** A write the server refused, kept with the user's input until they fix or discard it. */
+export const AttentionItemSchema = z.object({
+  mutationId: z.number().int().positive(),
+  name: z.string(),
+  args: z.unknown(),
+  at: TimestampSchema,
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  fields: z.array(z.string()),
+  serverValues: z.record(z.string(), z.unknown()).nullable(),
+  supportId: z.string().nullable(),
+  /** The record it is about, as the cache holds it now (server values). */
+  subject: z
+    .object({ entity: z.string(), id: IdSchema, label: z.string(), row: z.record(z.string(), z.unknown()).nullable() })
+    .nullable(),
+});
+export type AttentionItem = z.infer<typeof AttentionItemSchema>;
+
 const Page = z.object({
   limit: z.number().int().min(1).max(500).default(100),
   offset: z.number().int().min(0).default(0),
@@ -102,6 +133,19 @@ export const ipcCalls = {
   'settings.get': { request: Empty, response: SettingsSchema },
   'settings.update': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
   'sync.status': { request: Empty, response: SyncStatusSchema },
+  /** Push and pull now (the status bar's "sync now"). */
+  'sync.now': { request: Empty, response: SyncStatusSchema },
+  /** Any named mutation (shared/sync/mutations.ts); applied to the cache at once, queued for the server. */
+  'sync.mutate': {
+    request: z.object({ name: z.string().min(3).max(80), args: z.unknown() }).strict(),
+    response: z.object({ mutationId: z.number().int().positive() }),
+  },
+  'attention.list': { request: Empty, response: z.object({ items: z.array(AttentionItemSchema) }) },
+  'attention.discard': { request: z.object({ mutationId: z.number().int().positive() }).strict(), response: SyncStatusSchema },
+  'attention.resend': {
+    request: z.object({ mutationId: z.number().int().positive(), args: z.unknown() }).strict(),
+    response: z.object({ mutationId: z.number().int().positive() }),
+  },
   'workspace.summary': { request: Empty, response: WorkspaceSummarySchema },
   'agenda.today': { request: Empty, response: AgendaSchema },
   'leads.list': {
@@ -127,6 +171,8 @@ export const ipcEvents = {
   'session.changed': SessionStateSchema,
   'lead.routed': z.object({ leadId: IdSchema, name: z.string(), source: LeadSourceSchema, at: TimestampSchema }),
   'proposal.opened': z.object({ proposalId: IdSchema, contactName: z.string(), openedAt: TimestampSchema }),
+  /** Rows changed in the cache (after a pull, a local edit or a rejection): views reload. */
+  'data.changed': z.object({ entities: z.array(z.string()), rejected: z.number().int().nonnegative() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type IpcEvent = keyof typeof ipcEvents;

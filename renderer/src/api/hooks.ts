@@ -1,0 +1,57 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { IpcCall, IpcEvent, IpcEventPayload, IpcRequest, IpcResponse } from '../../../shared/ipc/contract';
+import { ApiError, call, subscribe } from './client';
+
+/** Runs `cb` for each `name` event while the component is mounted. */
+export function useEvent<E extends IpcEvent>(name: E, cb: (payload: IpcEventPayload<E>) => void): void {
+  const latest = useRef(cb);
+  useEffect(() => {
+    latest.current = cb;
+  });
+  useEffect(() => subscribe(name, (payload) => latest.current(payload)), [name]);
+}
+
+export interface CallState<T> {
+  data: T | null;
+  error: ApiError | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Loads one call's response for a view. `key` identifies the request: the
+ * call runs again whenever it changes (and on `reload`).
+ */
+export function useCall<C extends IpcCall>(name: C, request: IpcRequest<C>, key = ''): CallState<IpcResponse<C>> {
+  const [state, setState] = useState<{ data: IpcResponse<C> | null; error: ApiError | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
+  const [generation, setGeneration] = useState(0);
+  const requestRef = useRef(request);
+  useEffect(() => {
+    requestRef.current = request;
+  });
+
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    call(name, requestRef.current).then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error: unknown) =>
+        live &&
+        setState((s) => ({
+          data: s.data,
+          error: error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }),
+          loading: false,
+        })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [name, key, generation]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}

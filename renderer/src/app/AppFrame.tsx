@@ -1,0 +1,168 @@
+import { AppShell, Avatar, Box, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconChevronDown, IconLogout, IconRadar2, IconSettings } from '@tabler/icons-react';
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCall } from '../api/hooks';
+import { AgendaView } from '../features/agenda/AgendaView';
+import { HeatMapView } from '../features/heat-map/HeatMapView';
+import { LeadPoolView, MyLeadsView, ReviewQueueView } from '../features/leads/LeadViews';
+import { PipelineView } from '../features/pipeline/PipelineView';
+import { ProposalsView } from '../features/proposals/ProposalsView';
+import { ReportsView } from '../features/reports/ReportsView';
+import { SettingsView } from '../features/settings/SettingsView';
+import { useApp, useSignedIn } from './app-context';
+import { useRouter } from './router';
+import { SyncContext } from './sync-context';
+import { SyncIndicator, useSyncStatus } from './SyncIndicator';
+import { canSee, viewDef, VIEWS, type NavSection, type ViewId } from './views';
+
+const SCREENS: Record<ViewId, () => ReactNode> = {
+  agenda: () => <AgendaView />,
+  'my-leads': () => <MyLeadsView />,
+  'lead-pool': () => <LeadPoolView />,
+  pipeline: () => <PipelineView />,
+  proposals: () => <ProposalsView />,
+  'team-heat-map': () => <HeatMapView />,
+  'review-queue': () => <ReviewQueueView />,
+  reports: () => <ReportsView />,
+  settings: () => <SettingsView />,
+};
+
+const SECTIONS: readonly NavSection[] = ['sectionWork', 'sectionTeam', 'sectionInsights'];
+
+export function AppFrame() {
+  const { t } = useTranslation();
+  const session = useSignedIn();
+  const { signOut } = useApp();
+  const { view, navigate } = useRouter();
+  const [navOpen, nav] = useDisclosure(false);
+  const sync = useSyncStatus();
+  const role = session.user.role;
+  const visible = VIEWS.filter((v) => canSee(v, role));
+  const summary = useCall('workspace.summary', {}, `${view}|${sync?.lastSyncedAt ?? ''}`);
+
+  // A rep who lands on a managers-only address (an old bookmark) goes to the agenda.
+  const current = visible.some((v) => v.id === view) ? view : 'agenda';
+  useEffect(() => {
+    if (current !== view) navigate(current);
+  }, [current, view, navigate]);
+
+  const currentLabel = t(viewDef(current).labelKey);
+  useEffect(() => {
+    document.title = `${currentLabel} · ${t('app.name')}`;
+  }, [currentLabel, t]);
+
+  const initials = session.user.displayName.trim().slice(0, 1).toUpperCase();
+
+  return (
+    <SyncContext.Provider value={sync}>
+      <AppShell
+        header={{ height: 60 }}
+        navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+        padding="lg"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} />
+              <ThemeIcon size={34} radius="md" variant="filled" aria-hidden>
+                <IconRadar2 size={20} />
+              </ThemeIcon>
+              <Stack gap={0}>
+                <Text component="h1" m={0} fw={700} size="lg" lh={1.1} data-testid="product-name">
+                  {t('app.name')}
+                </Text>
+                <Text size="xs" c="dimmed" lh={1.1} visibleFrom="xs">
+                  {t('app.tagline')}
+                </Text>
+              </Stack>
+            </Group>
+            <Group gap="md" wrap="nowrap">
+              <SyncIndicator status={sync} />
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <UnstyledButton aria-label={t('header.userMenu', { name: session.user.displayName })} data-testid="user-menu">
+                    <Group gap="xs" wrap="nowrap">
+                      <Avatar color="verity" radius="xl" size={34}>
+                        {initials}
+                      </Avatar>
+                      <Stack gap={0} visibleFrom="sm">
+                        <Text size="sm" fw={600} lh={1.2} data-testid="user-name">
+                          {session.user.displayName}
+                        </Text>
+                        <Text size="xs" c="dimmed" lh={1.2} data-testid="user-role">
+                          {t(`roles.${role}`)}
+                          {session.team ? ` · ${session.team.name}` : ''}
+                        </Text>
+                      </Stack>
+                      <IconChevronDown size={14} aria-hidden />
+                    </Group>
+                  </UnstyledButton>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Label>{session.user.email}</Menu.Label>
+                  <Menu.Item leftSection={<IconSettings size={16} />} onClick={() => navigate('settings')}>
+                    {t('header.settings')}
+                  </Menu.Item>
+                  <Menu.Item leftSection={<IconLogout size={16} />} color="red" onClick={() => void signOut()}>
+                    {t('header.signOut')}
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
+          </Group>
+        </AppShell.Header>
+
+        <AppShell.Navbar p="sm" aria-label={t('nav.label')} component="nav">
+          <AppShell.Section grow component={ScrollArea}>
+            {SECTIONS.map((section) => {
+              const items = visible.filter((v) => v.section === section);
+              if (items.length === 0) return null;
+              return (
+                <Stack key={section} gap={2} mb="md">
+                  <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
+                    {t(`nav.${section}`)}
+                  </Text>
+                  {items.map((v) => {
+                    const count = v.count && summary.data ? v.count(summary.data) : null;
+                    const Icon = v.icon;
+                    return (
+                      <NavLink
+                        key={v.id}
+                        component="button"
+                        label={t(v.labelKey)}
+                        leftSection={<Icon size={18} stroke={1.6} />}
+                        rightSection={
+                          count !== null && count > 0 ? (
+                            <Badge size="sm" variant={v.id === 'review-queue' ? 'filled' : 'light'} color={v.id === 'review-queue' ? 'red' : 'verity'} circle={count < 10}>
+                              {count}
+                            </Badge>
+                          ) : null
+                        }
+                        active={current === v.id}
+                        aria-current={current === v.id ? 'page' : undefined}
+                        onClick={() => {
+                          navigate(v.id);
+                          nav.close();
+                        }}
+                        data-testid={`nav-${v.id}`}
+                        style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                      />
+                    );
+                  })}
+                </Stack>
+              );
+            })}
+          </AppShell.Section>
+        </AppShell.Navbar>
+
+        <AppShell.Main>
+          <Box maw={1320} mx="auto">
+            {SCREENS[current]()}
+          </Box>
+        </AppShell.Main>
+      </AppShell>
+    </SyncContext.Provider>
+  );
+}

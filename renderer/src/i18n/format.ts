@@ -1,0 +1,37 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Locale-aware formatters for the current UI language. */
+export function useFormat() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return useMemo(() => {
+    const dateTime = new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric' });
+    const day = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
+    return {
+      dateTime: (iso: string) => dateTime.format(new Date(iso)),
+      date: (iso: string) => date.format(new Date(iso)),
+      /** A calendar day such as 2026-03-01, which has no time zone. */
+      day: (isoDate: string) => day.format(new Date(`${isoDate}T00:00:00Z`)),
+      time: (iso: string) => time.format(new Date(iso)),
+      /** "3 h 20 min", "45 min" or "2 d 4 h" for a span in milliseconds. */
+      duration: (ms: number) => {
+        const abs = Math.abs(ms);
+        if (abs >= 2 * DAY) return t('time.days', { d: Math.floor(abs / DAY), h: Math.floor((abs % DAY) / HOUR) });
+        if (abs >= HOUR) return t('time.hoursMinutes', { h: Math.floor(abs / HOUR), m: Math.floor((abs % HOUR) / MINUTE) });
+        return t('time.minutes', { m: Math.max(1, Math.floor(abs / MINUTE)) });
+      },
+      money: (amount: number, currency: string) =>
+        new Intl.NumberFormat(lang, { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount),
+      number: (n: number, digits = 0) => new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(n),
+    };
+  }, [lang, t]);
+}
+
+export const durations = { MINUTE, HOUR, DAY };
