@@ -99,8 +99,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const handlers = {
     'app.info': async () => info,
     'session.get': () => session.get(),
-    'session.signIn': (req) => session.signIn(req),
-    'session.signOut': () => session.signOut(),
+    // The user's cache is attached before the call returns, so the first query finds it.
+    'session.signIn': async (req) => {
+      const state = await session.signIn(req);
+      await sync.follow();
+      return state;
+    },
+    'session.signOut': async () => {
+      const state = await session.signOut();
+      await sync.follow();
+      return state;
+    },
     'settings.get': () => settings.get(),
     'settings.update': (req) => settings.update(req),
     'sync.status': async () => sync.status(),

@@ -72,7 +72,11 @@ export class SyncHttp {
       if (reset.success) throw new SyncHttpError({ kind: 'reset', reset: reset.data.reset, message: reset.data.message });
     }
     const error = ErrorBodySchema.safeParse(body);
-    const message = error.success ? error.data.error.message : `HTTP ${response.status}`;
+    const message = error.success
+      ? error.data.error.message
+      : response.status === 404
+        ? `The team server at ${this.opts.serverUrl} does not offer sync (is it an older Verity server?)`
+        : `The team server at ${this.opts.serverUrl} answered ${response.status}`;
     if (response.status === 401) throw new SyncHttpError({ kind: 'unauthenticated', message });
     if (response.status === 503 || response.status === 502 || response.status === 504) {
       const retryAfter = Number(response.headers.get('retry-after'));

@@ -11,7 +11,8 @@ import { makeTempDirs } from './temp-dir';
 const dirs = makeTempDirs();
 afterEach(() => dirs.cleanup());
 
-const EXPECTED_TABLES = ['accounts', 'activities', 'contacts', 'leads', 'me', 'opportunities', 'settings', 'stage_history', 'tasks'];
+// Synced rows live in the per-user cache file the sync engine attaches (migration 0002).
+const EXPECTED_TABLES = ['me', 'settings'];
 
 function rawDb(): { db: Kysely<LocalDatabase>; sqlite: Database.Database } {
   const sqlite = new Database(':memory:');
@@ -43,9 +44,8 @@ describe('local store migrations', () => {
       expect(() =>
         local.sqlite.prepare("INSERT INTO settings (key, value_json, updated_at) VALUES ('k', 'v', X'00')").run(),
       ).toThrow(/cannot store BLOB value in TEXT column/i);
-      // Synced tables carry a row version for the sync issue.
-      const leadColumns = local.sqlite.prepare('PRAGMA table_info(leads)').all() as { name: string; dflt_value: string | null }[];
-      expect(leadColumns.find((c) => c.name === 'version')?.dflt_value).toBe('0');
+      const meColumns = local.sqlite.prepare('PRAGMA table_info(me)').all() as { name: string }[];
+      expect(meColumns.map((c) => c.name)).toContain('managed_region_ids_json');
     } finally {
       await local.close();
     }
@@ -68,6 +68,16 @@ describe('local store migrations', () => {
     expect(names[0]).toBe('0001_initial');
     for (const name of names) {
       expect(await migrateLocalDb(db, { target: name })).toEqual([name]);
+      if (name === '0001_initial') {
+        expect(userTables(sqlite)).toEqual(['accounts', 'activities', 'contacts', 'leads', 'me', 'opportunities', 'settings', 'stage_history', 'tasks']);
+        // A signed-in user from before 0002 keeps their session; managers get their regions on next sign-in.
+        sqlite
+          .prepare("INSERT INTO me (id, server_url, user_id, email, display_name, role, active, signed_in_at) VALUES (1, 'http://s', 'u1', 'a@b.cn', 'A', 'rep', 1, 'now')")
+          .run();
+      }
+      if (name === '0002_cache_file') {
+        expect(sqlite.prepare('SELECT user_id, managed_region_ids_json FROM me').get()).toEqual({ user_id: 'u1', managed_region_ids_json: '[]' });
+      }
     }
     expect(userTables(sqlite)).toEqual(EXPECTED_TABLES);
     await db.destroy();
@@ -83,13 +93,13 @@ describe('local store migrations', () => {
         });
       },
     };
-    const provider: MigrationProvider = { getMigrations: async () => ({ ...localMigrations, '0002_broken': broken }) };
+    const provider: MigrationProvider = { getMigrations: async () => ({ ...localMigrations, '9000_broken': broken }) };
     await expect(migrateLocalDb(db, { provider })).rejects.toThrow(/unknown datatype|NOPE_TYPE/i);
     const tables = userTables(sqlite);
-    expect(tables).toEqual(EXPECTED_TABLES); // 0001 applied, nothing of 0002
+    expect(tables).toEqual(EXPECTED_TABLES); // every real migration applied, nothing of the broken one
     expect(tables).not.toContain('half_done');
     const applied = sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all();
-    expect(applied).toEqual(['0001_initial']);
+    expect(applied).toEqual(Object.keys(localMigrations).sort());
     await db.destroy();
   });
 

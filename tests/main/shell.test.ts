@@ -212,7 +212,7 @@ describe('IPC bridge', () => {
     const win = new FakeWindow();
     const events = new AppEvents(silentLogger);
     forwardEvents(events, () => asWindow(win));
-    const status = { state: 'online' as const, pendingWrites: 0, needsAttention: 0, lastSyncedAt: null };
+    const status = { state: 'online' as const, pendingWrites: 0, needsAttention: 0, lastSyncedAt: null, message: null, bootstrap: null };
     events.emit('sync.status', status);
     expect(win.sent).toEqual([[ELECTRON_EVENT_CHANNEL, { event: 'sync.status', payload: status }]]);
   });

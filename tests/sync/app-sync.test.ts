@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher, type Dispatch } from '../../main/ipc/dispatch';
+import { createAppServices, type AppServices } from '../../main/services/app-services';
+import { silentLogger } from '../../main/services/logger';
+import { startServer, type RunningServer } from '../../server/start';
+import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
+import type { AttentionItem, IpcResult, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
+import type { Lead } from '../../shared/domain/entities';
+import { makeTempDirs } from '../main/temp-dir';
+import { createTestDatabase, storeKinds, type TestDatabase } from '../server/store-harness';
+
+function value<T>(result: IpcResult<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}
+
+/** The cockpit as the renderer sees it — the IPC contract — against a demo team server. */
+describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', (kind) => {
+  const dirs = makeTempDirs();
+  let database: TestDatabase;
+  let server: RunningServer;
+  let services: AppServices;
+  let dispatch: Dispatch;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind, { onDisk: true });
+    server = await startServer({ port: 0, ...database.options, demo: true, logLevel: 'silent', log: () => undefined });
+    services = await createAppServices({ dataDir: dirs.make(), osLocale: 'zh-CN', transport: 'web', version: 'test', log: silentLogger, syncPollMs: 3_600_000 });
+    dispatch = createDispatcher(services.handlers, silentLogger);
+  });
+  afterAll(async () => {
+    await services?.close();
+    await server?.close();
+    await database?.drop();
+    dirs.cleanup();
+  });
+
+  it('fills the cache on sign-in and answers the views from it', async () => {
+    value(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep01@demo.example.com', password: DEMO_PASSWORD }));
+    const status = value<SyncStatus>(await dispatch('sync.now', {}));
+    expect(status).toMatchObject({ state: 'online', pendingWrites: 0, bootstrap: null });
+    const summary = value<WorkspaceSummary>(await dispatch('workspace.summary', {}));
+    expect(summary.myLeads).toBeGreaterThan(0);
+    const mine = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine' }));
+    expect(mine.leads.every((l) => l.ownerId === 'user_rep01')).toBe(true);
+  });
+
+  it('applies an edit at once, refuses what the shared rules refuse, and keeps rejections for the user', async () => {
+    const [lead] = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine', limit: 1 })).leads;
+    if (!lead) throw new Error('rep01 has no leads');
+    // Refused locally by the same rule the server runs: an error in the user's language, nothing queued.
+    const refused = await dispatch('sync.mutate', { name: 'lead.assign@1', args: { leadId: lead.id, ownerId: 'user_rep02' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: '只有主管可以分配线索。', fields: ['ownerId'] } });
+    expect(await dispatch('sync.mutate', { name: 'lead.update@1', args: { leadId: lead.id, patch: { name: '' }, base: {} } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', fields: ['args.patch.name'] },
+    });
+
+    // A base that does not match what the cache holds is refused before it is queued.
+    const stale = lead.city === '苏州' ? '无锡' : '苏州';
+    expect(await dispatch('sync.mutate', { name: 'lead.update@1', args: { leadId: lead.id, patch: { city: '宁波' }, base: { city: stale } } })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', fields: ['city'] },
+    });
+
+    // A good edit shows at once, then reaches the server.
+    value(await dispatch('sync.mutate', { name: 'lead.update@1', args: { leadId: lead.id, patch: { city: '宁波' }, base: { city: lead.city } } }));
+    const changed = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine', limit: 100 })).leads.find((l) => l.id === lead.id);
+    expect(changed?.city).toBe('宁波');
+    const after = value<SyncStatus>(await dispatch('sync.now', {}));
+    expect(after).toMatchObject({ pendingWrites: 0, needsAttention: 0 });
+    const onServer = await server.db.selectFrom('leads').select('city').where('id', '=', lead.id).executeTakeFirstOrThrow();
+    expect(onServer.city).toBe('宁波');
+    expect(value<{ items: AttentionItem[] }>(await dispatch('attention.list', {})).items).toEqual([]);
+    expect(await dispatch('attention.discard', { mutationId: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('rebuilds the cache when an admin moves the rep to another region', async () => {
+    const poolBefore = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'pool', limit: 500 })).leads;
+    expect(poolBefore.length).toBeGreaterThan(0);
+    expect(poolBefore.every((l) => l.regionId === 'region_east' || l.regionId === null)).toBe(true);
+
+    const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@demo.example.com', password: DEMO_PASSWORD }),
+    });
+    const { token } = (await signIn.json()) as { token: string };
+    const moved = await fetch(`${server.url}/api/users/user_rep01`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ teamId: 'team_north', regionId: 'region_north' }),
+    });
+    expect(moved.status).toBe(200);
+
+    value(await dispatch('sync.now', {}));
+    const poolAfter = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'pool', limit: 500 })).leads;
+    expect(poolAfter.length).toBeGreaterThan(0);
+    expect(poolAfter.every((l) => l.regionId === 'region_north' || l.regionId === null)).toBe(true);
+  });
+});
