@@ -50,6 +50,9 @@ export async function handlePush(ctx: PushContext, req: PushRequest): Promise<Pu
   const results: MutationResult[] = [];
   let lastMutationId = client.lastMutationId;
   for (const m of req.mutations) {
+    // PGlite runs queries synchronously on this thread: without a turn of the
+    // event loop between mutations, one big push would starve every other request.
+    await new Promise((resolve) => setImmediate(resolve));
     if (m.id <= lastMutationId) {
       const stored = await storedResult(ctx.db, req.clientId, m.id, ctx.locale);
       if (stored) results.push(stored);
