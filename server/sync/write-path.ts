@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { describeZodError } from '../../shared/api/errors';
-import type { Lead, Opportunity, Task } from '../../shared/domain/entities';
+import type { Lead, Opportunity, Task, User } from '../../shared/domain/entities';
 import { isMutationName, mutators, type EntityWrite, type LoadedRows, type MutatorContext, type Rejection, type RowNeeds } from '../../shared/sync/mutations';
 import type { SyncEntity } from '../../shared/sync/protocol';
 import { canSee, type RowScope, type Viewer } from '../../shared/sync/visibility';
@@ -181,6 +181,19 @@ async function writeRow(tx: Tx, write: EntityWrite, before: RowScope | null, mut
     }
   }
   await appendChange(tx, { seq, entity: write.entity, id: write.row.id, row: write.row, before, after, mutation });
+  return seq;
+}
+
+/**
+ * Admin edits of users (create, rename, move, deactivate) join the change
+ * log in the caller's transaction, so every cockpit learns of colleagues and
+ * a moved user's next pull sees the new scope. Users are visible to all.
+ */
+export async function recordUserChange(tx: Tx, user: User): Promise<number> {
+  const seq = await nextSeq(tx);
+  await tx.updateTable('users').set({ version: seq }).where('id', '=', user.id).execute();
+  const everyone: RowScope = { ownerId: user.id, regionId: null, pool: true };
+  await appendChange(tx, { seq, entity: 'user', id: user.id, row: user, before: everyone, after: everyone, mutation: 'admin.user' });
   return seq;
 }
 

@@ -97,5 +97,10 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
     const poolAfter = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'pool', limit: 500 })).leads;
     expect(poolAfter.length).toBeGreaterThan(0);
     expect(poolAfter.every((l) => l.regionId === 'region_north' || l.regionId === null)).toBe(true);
+    // The admin's edit reached the cache through the change log too.
+    expect(services.local.sqlite.prepare("SELECT region_id, version > 0 AS logged FROM users WHERE id = 'user_rep01'").get()).toEqual({
+      region_id: 'region_north',
+      logged: 1,
+    });
   });
 });

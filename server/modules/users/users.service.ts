@@ -4,6 +4,7 @@ import type { CreateUserRequest, UpdateUserRequest, UserListQuery, UserListRespo
 import { AppError } from '../../../shared/api/errors';
 import type { User } from '../../../shared/domain/entities';
 import type { ServerDatabase } from '../../db/schema';
+import { recordUserChange } from '../../sync/write-path';
 import { hashPassword } from '../auth/password';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../db-errors';
 import { toUser, USER_COLUMNS } from '../row-mappers';
@@ -51,21 +52,25 @@ export async function createUser(db: Kysely<ServerDatabase>, input: CreateUserRe
   const regionId = await resolvePlacement(db, teamId, input.regionId);
   const passwordHash = await hashPassword(input.password);
   try {
-    const row = await db
-      .insertInto('users')
-      .values({
-        id: randomUUID(),
-        email,
-        display_name: input.displayName,
-        role: input.role,
-        team_id: teamId,
-        region_id: regionId,
-        password_hash: passwordHash,
-        updated_at: new Date(),
-      })
-      .returning(USER_COLUMNS)
-      .executeTakeFirstOrThrow();
-    return toUser(row);
+    return await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('users')
+        .values({
+          id: randomUUID(),
+          email,
+          display_name: input.displayName,
+          role: input.role,
+          team_id: teamId,
+          region_id: regionId,
+          password_hash: passwordHash,
+          updated_at: new Date(),
+        })
+        .returning(USER_COLUMNS)
+        .executeTakeFirstOrThrow();
+      const user = toUser(row);
+      await recordUserChange(trx, user);
+      return user;
+    });
   } catch (error) {
     throw mapWriteError(error, email);
   }
@@ -117,7 +122,9 @@ export async function updateUser(
       if (patch.active === false || passwordHash) {
         await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
       }
-      return toUser(row);
+      const user = toUser(row);
+      await recordUserChange(trx, user);
+      return user;
     } catch (error) {
       throw mapWriteError(error, current.email);
     }
