@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, nativeTheme, session as electronSession, type Tray } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, powerMonitor, session as electronSession, type Tray } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Settings } from '../../shared/ipc/contract';
@@ -131,5 +131,8 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (!mainWindow) mainWindow = createWindow();
   });
+  // Catch up at once after sleep or when the screen unlocks (the network may have changed meanwhile).
+  powerMonitor.on('resume', () => void services?.sync.now());
+  powerMonitor.on('unlock-screen', () => void services?.sync.now());
   void checkForUpdates(app.isPackaged, log);
 }
