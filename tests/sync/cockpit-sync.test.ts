@@ -117,9 +117,10 @@ describe.each(storeKinds())('cockpit sync against a %s team server', (kind) => {
     await rep.engine.syncNow();
     for (const c of [rep, mgr]) expect(c.row('lead', leadId)).toMatchObject({ company: '杭州新视界医疗', mobile: '13700001111' });
 
+    // The rep's edit reaches the server first; the manager has not pulled it yet.
     rep.engine.mutate('lead.update@1', { leadId, patch: { mobile: '13900002222' }, base: { mobile: '13700001111' } });
-    mgr.engine.mutate('lead.update@1', { leadId, patch: { mobile: '13500003333' }, base: { mobile: '13700001111' } });
     await rep.engine.syncNow();
+    mgr.engine.mutate('lead.update@1', { leadId, patch: { mobile: '13500003333' }, base: { mobile: '13700001111' } });
     await mgr.engine.syncNow();
     expect(rep.engine.status().needsAttention).toBe(0);
     expect(mgr.engine.needsAttention()[0]?.error).toMatchObject({ code: 'conflict', serverValues: { mobile: '13900002222' } });

@@ -16,8 +16,10 @@ async function freePort(): Promise<number> {
 
 /** The real server CLI in its own process, so the test can kill it with SIGKILL. */
 async function spawnServer(db: TestDatabase, port: number): Promise<ChildProcess> {
-  const env = { ...process.env, ...(db.options.databaseUrl ? { DATABASE_URL: db.options.databaseUrl } : { VERITY_DATA_DIR: db.options.dataDir }) };
-  if (!db.options.databaseUrl) delete env.DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  if (db.options.databaseUrl) env.DATABASE_URL = db.options.databaseUrl;
+  else env.VERITY_DATA_DIR = db.options.dataDir;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', String(port), '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -38,7 +40,8 @@ describe.each(storeKinds())('a %s server killed mid-push', (kind) => {
     await db?.drop();
   });
 
-  it('loses and duplicates nothing when the cockpit pushes again', async () => {
+  // Two cold starts of the server process (an on-disk PGlite initdb is slow on a busy machine).
+  it('loses and duplicates nothing when the cockpit pushes again', { timeout: 180_000 }, async () => {
     db = await createTestDatabase(kind, { onDisk: true });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
