@@ -1,13 +1,4 @@
-import {
-  AccountSchema,
-  ActivitySchema,
-  ContactSchema,
-  LeadSchema,
-  OpportunitySchema,
-  StageHistorySchema,
-  TaskSchema,
-  UserSchema,
-} from '../../shared/domain/entities';
+import { ENTITY_TABLES, entityFields } from '../../shared/sync/entities';
 import type { SyncEntity } from '../../shared/sync/protocol';
 
 /**
@@ -16,28 +7,8 @@ import type { SyncEntity } from '../../shared/sync/protocol';
  * schemas, so a new field needs no second list here.
  */
 
-export const ENTITY_TABLES = {
-  user: 'users',
-  account: 'accounts',
-  contact: 'contacts',
-  lead: 'leads',
-  opportunity: 'opportunities',
-  stage_history: 'stage_history',
-  activity: 'activities',
-  task: 'tasks',
-} as const satisfies Record<SyncEntity, string>;
+export { ENTITY_TABLES };
 export type CacheTable = (typeof ENTITY_TABLES)[SyncEntity];
-
-const SHAPES = {
-  user: UserSchema.shape,
-  account: AccountSchema.shape,
-  contact: ContactSchema.shape,
-  lead: LeadSchema.shape,
-  opportunity: OpportunitySchema.shape,
-  stage_history: StageHistorySchema.shape,
-  activity: ActivitySchema.shape,
-  task: TaskSchema.shape,
-} as const;
 
 /** Boolean fields are stored as 0/1 (SQLite STRICT tables have no boolean). */
 const BOOLEAN_FIELDS = new Set(['active']);
@@ -59,7 +30,7 @@ const cache = new Map<SyncEntity, EntityColumns>();
 export function entityColumns(entity: SyncEntity): EntityColumns {
   let found = cache.get(entity);
   if (!found) {
-    const fields = [...Object.keys(SHAPES[entity]), 'version'];
+    const fields = entityFields(entity);
     found = { table: ENTITY_TABLES[entity], fields, columns: fields.map(toSnake) };
     cache.set(entity, found);
   }

@@ -9,19 +9,18 @@ import type {
   Task,
 } from '../../shared/domain/entities';
 import type { ActivityType, DealOutcome, LeadNeed, LeadSource, LeadStatus, Stage, TaskStatus } from '../../shared/domain/enums';
-import type { SyncEntity } from '../../shared/sync/protocol';
 import type {
   AccountsTable,
   ActivitiesTable,
   ContactsTable,
   LeadsTable,
   OpportunitiesTable,
-  ServerDatabase,
   StageHistoryTable,
   TasksTable,
 } from '../db/schema';
 
 export { toUser, USER_COLUMNS } from '../modules/row-mappers';
+export { ENTITY_TABLES as ENTITY_TABLE } from '../../shared/sync/entities';
 
 /**
  * One mapping per entity between a table row (snake_case, Date) and the
@@ -31,17 +30,6 @@ export { toUser, USER_COLUMNS } from '../modules/row-mappers';
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : iso(d));
-
-export const ENTITY_TABLE = {
-  user: 'users',
-  account: 'accounts',
-  contact: 'contacts',
-  lead: 'leads',
-  opportunity: 'opportunities',
-  stage_history: 'stage_history',
-  activity: 'activities',
-  task: 'tasks',
-} as const satisfies Record<SyncEntity, keyof ServerDatabase>;
 
 export function toLead(r: Selectable<LeadsTable>): Lead {
   return {
