@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/api/errors';
 import type { AttentionItem, SyncStatus } from '../../shared/ipc/contract';
 import type { SyncEntity } from '../../shared/sync/protocol';
 import type { LocalDb } from '../db/local-db';
@@ -135,7 +136,7 @@ export class SyncService {
   }
 
   #engine(): SyncEngine {
-    if (!this.#current) throw new Error('not signed in');
+    if (!this.#current) throw new AppError('unauthenticated', 'Sign in to make changes');
     return this.#current.engine;
   }
 
