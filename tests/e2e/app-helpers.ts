@@ -18,17 +18,31 @@ mkdirSync(SCREENSHOT_DIR, { recursive: true });
  * between pages (one session and one settings file), so every test starts
  * signed out, in English (the host's OS locale is en-US) and in light theme.
  */
-export async function openSignedOut(page: Page): Promise<void> {
+export async function openSignedOut(page: Page, locale: 'en' | 'zh-CN' = 'en'): Promise<void> {
   await page.goto(e2eEnv('appUrl'));
   await page.waitForFunction(() => 'verity' in window);
-  await page.evaluate(async () => {
+  await page.evaluate(async (chosen) => {
     const verity = (window as unknown as { verity: VerityBridge }).verity;
     const out = await verity.invoke('session.signOut', {});
-    const settings = await verity.invoke('settings.update', { locale: null, theme: 'light' });
+    const settings = await verity.invoke('settings.update', { locale: chosen, theme: 'light' });
     if (!out.ok || !settings.ok) throw new Error('could not reset the cockpit state');
-  });
+  }, locale === 'en' ? null : locale);
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Sign in to your team' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: locale === 'en' ? 'Sign in to your team' : '登录团队' })).toBeVisible();
+}
+
+/** Signs in whatever the UI language (the inputs are found by their autocomplete purpose). */
+export async function signInAs(page: Page, email: string, serverUrl = e2eEnv('serverUrl')): Promise<void> {
+  await page.locator('input[autocomplete="url"]').fill(serverUrl);
+  await page.locator('input[autocomplete="username"]').fill(email);
+  await page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await expect(nav(page)).toBeVisible();
+}
+
+/** The header's status bar. */
+export function syncStatus(page: Page) {
+  return page.getByTestId('sync-status');
 }
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, serverUrl = e2eEnv('serverUrl')): Promise<void> {
@@ -60,9 +74,15 @@ export async function choose(page: Page, groupTestId: string, label: string): Pr
   await expect(group.getByRole('radio', { name: label })).toBeChecked();
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a screenshot to look at. Transitions are finished first and the mouse
+ * moved off any tooltip; screens with a dialog are taken at window size, since
+ * its overlay covers only the window.
+ */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   await settled(page);
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
+  await page.mouse.move(1, 1);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: opts.fullPage ?? true, animations: 'disabled' });
 }
 
 /** An http:// URL on 127.0.0.1 where nothing listens (a port just released). */

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startWebHost } from '../../main/web/web-host';
 import { startServer } from '../../server/start';
+import { NetSwitch } from '../sync/net-switch';
 import { E2E_ENV } from './env';
+import { serveRelayControl } from './relay-control';
 
 /** A throw-away Postgres database next to the one DATABASE_URL names; dropped at teardown. */
 async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -28,7 +30,8 @@ async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () =
 
 /**
  * Starts the real team server (demo team seeded) and the real web host in this
- * process; tests reach them through the URLs put in the environment.
+ * process; tests reach them through the URLs put in the environment. The web
+ * host reaches the server through a relay the tests can cut (offline work).
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
@@ -40,13 +43,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     log: () => undefined,
     ...(postgres ? { databaseUrl: postgres.url } : { dataDir: join(dir, 'server') }),
   });
+  const serverPort = Number(new URL(server.url).port);
+  const relay = new NetSwitch(serverPort);
+  const relayUrl = await relay.open();
+  const control = await serveRelayControl(relay);
   // A fixed OS locale makes "follow system" mean English in every run.
-  const host = await startWebHost({ dataDir: join(dir, 'cockpit'), port: 0, serverUrl: server.url, osLocale: 'en-US' });
+  const host = await startWebHost({ dataDir: join(dir, 'cockpit'), port: 0, serverUrl: relayUrl, osLocale: 'en-US' });
   process.env[E2E_ENV.appUrl] = host.url;
-  process.env[E2E_ENV.serverUrl] = server.url;
+  process.env[E2E_ENV.serverUrl] = relayUrl;
+  process.env[E2E_ENV.realServerUrl] = server.url;
+  process.env[E2E_ENV.relayControlUrl] = control.url;
 
   return async () => {
     await host.close();
+    await control.close();
+    await relay.cut();
     await server.close();
     await postgres?.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { useEvent } from '../api/hooks';
 import { SignInScreen } from '../features/sign-in/SignInScreen';
 import { createI18n } from '../i18n/i18n';
 import { resolveLocale } from '../i18n/locale';
+import { ToastHost } from '../ui/ToastHost';
 import { AppContext, type AppContextValue } from './app-context';
 import { AppFrame } from './AppFrame';
 import { RouterProvider } from './router';
@@ -92,7 +93,9 @@ function Ready(props: {
     <AppContext.Provider value={value}>
       {session.status === 'signed_in' ? (
         <RouterProvider>
-          <AppFrame />
+          <ToastHost>
+            <AppFrame />
+          </ToastHost>
         </RouterProvider>
       ) : (
         <SignInScreen />

@@ -1,9 +1,12 @@
 import { AppShell, Avatar, Box, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout, IconRadar2, IconSettings } from '@tabler/icons-react';
-import { useEffect, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../api/hooks';
+import type { SyncStatus } from '../../../shared/ipc/contract';
+import { useCall, useEvent } from '../api/hooks';
+import { AttentionProvider } from '../features/attention/AttentionProvider';
+import { AttentionView } from '../features/attention/AttentionView';
 import { AgendaView } from '../features/agenda/AgendaView';
 import { HeatMapView } from '../features/heat-map/HeatMapView';
 import { LeadPoolView, MyLeadsView, ReviewQueueView } from '../features/leads/LeadViews';
@@ -11,7 +14,10 @@ import { PipelineView } from '../features/pipeline/PipelineView';
 import { ProposalsView } from '../features/proposals/ProposalsView';
 import { ReportsView } from '../features/reports/ReportsView';
 import { SettingsView } from '../features/settings/SettingsView';
+import { SyncBanner } from '../ui/SyncBanner';
+import { useToast } from '../ui/toasts';
 import { useApp, useSignedIn } from './app-context';
+import { DataContext, type DataVersion } from './data-context';
 import { useRouter } from './router';
 import { SyncContext } from './sync-context';
 import { SyncIndicator, useSyncStatus } from './SyncIndicator';
@@ -23,6 +29,7 @@ const SCREENS: Record<ViewId, () => ReactNode> = {
   'lead-pool': () => <LeadPoolView />,
   pipeline: () => <PipelineView />,
   proposals: () => <ProposalsView />,
+  'needs-attention': () => <AttentionView />,
   'team-heat-map': () => <HeatMapView />,
   'review-queue': () => <ReviewQueueView />,
   reports: () => <ReportsView />,
@@ -37,10 +44,28 @@ export function AppFrame() {
   const { signOut } = useApp();
   const { view, navigate } = useRouter();
   const [navOpen, nav] = useDisclosure(false);
-  const sync = useSyncStatus();
+  const [sync, setSync] = useSyncStatus();
   const role = session.user.role;
   const visible = VIEWS.filter((v) => canSee(v, role));
-  const summary = useCall('workspace.summary', {}, `${view}|${sync?.lastSyncedAt ?? ''}`);
+  const toast = useToast();
+
+  // Every cache change (a pull, our own write, a refusal) bumps the version; views re-query.
+  const [version, setVersion] = useState(0);
+  const bump = useCallback(() => setVersion((v) => v + 1), []);
+  const data = useMemo<DataVersion>(() => ({ version, bump }), [version, bump]);
+  useEvent('data.changed', (change) => {
+    bump();
+    if (change.rejected > 0) {
+      // Rendered, not pre-translated: the toast follows a language switch while it is shown.
+      toast({
+        color: 'red',
+        title: <RejectedTitle count={change.rejected} />,
+        message: <RejectedBody />,
+        action: { label: <RejectedAction />, onClick: () => navigate('needs-attention') },
+      });
+    }
+  });
+  const summary = useCall('workspace.summary', {}, `${view}|${sync?.lastSyncedAt ?? ''}|${version}`);
 
   // A rep who lands on a managers-only address (an old bookmark) goes to the agenda.
   const current = visible.some((v) => v.id === view) ? view : 'agenda';
@@ -56,7 +81,7 @@ export function AppFrame() {
   const initials = session.user.displayName.trim().slice(0, 1).toUpperCase();
 
   return (
-    <SyncContext.Provider value={sync}>
+    <FrameProviders data={data} sync={sync}>
       <AppShell
         header={{ height: 60 }}
         navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
@@ -79,7 +104,7 @@ export function AppFrame() {
               </Stack>
             </Group>
             <Group gap="md" wrap="nowrap">
-              <SyncIndicator status={sync} />
+              <SyncIndicator status={sync} onStatus={setSync} onOpenAttention={() => navigate('needs-attention')} />
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
                   <UnstyledButton aria-label={t('header.userMenu', { name: session.user.displayName })} data-testid="user-menu">
@@ -125,7 +150,7 @@ export function AppFrame() {
                     {t(`nav.${section}`)}
                   </Text>
                   {items.map((v) => {
-                    const count = v.count && summary.data ? v.count(summary.data) : null;
+                    const count = v.count ? v.count(summary.data, sync) : null;
                     const Icon = v.icon;
                     return (
                       <NavLink
@@ -135,7 +160,13 @@ export function AppFrame() {
                         leftSection={<Icon size={18} stroke={1.6} />}
                         rightSection={
                           count !== null && count > 0 ? (
-                            <Badge size="sm" variant={v.id === 'review-queue' ? 'filled' : 'light'} color={v.id === 'review-queue' ? 'red' : 'verity'} circle={count < 10}>
+                            <Badge
+                              size="sm"
+                              variant={v.alarm ? 'filled' : 'light'}
+                              color={v.alarm ? 'red' : 'verity'}
+                              circle={count < 10}
+                              data-testid={`nav-count-${v.id}`}
+                            >
                               {count}
                             </Badge>
                           ) : null
@@ -159,10 +190,37 @@ export function AppFrame() {
 
         <AppShell.Main>
           <Box maw={1320} mx="auto">
+            <SyncBanner />
             {SCREENS[current]()}
           </Box>
         </AppShell.Main>
       </AppShell>
-    </SyncContext.Provider>
+    </FrameProviders>
   );
+}
+
+/** What every view reads: the cache's data version, the sync status and the refused writes. */
+function FrameProviders({ data, sync, children }: { data: DataVersion; sync: SyncStatus | null; children: ReactNode }) {
+  return (
+    <DataContext.Provider value={data}>
+      <SyncContext.Provider value={sync}>
+        <AttentionProvider>{children}</AttentionProvider>
+      </SyncContext.Provider>
+    </DataContext.Provider>
+  );
+}
+
+function RejectedTitle({ count }: { count: number }) {
+  const { t } = useTranslation();
+  return t('attention.toastTitle', { count });
+}
+
+function RejectedBody() {
+  const { t } = useTranslation();
+  return t('attention.toastBody');
+}
+
+function RejectedAction() {
+  const { t } = useTranslation();
+  return t('attention.open');
 }

@@ -1,14 +1,14 @@
-import { Badge, Group, Indicator, Stack, Text, Tooltip } from '@mantine/core';
-import { IconCloudCheck, IconCloudOff, IconRefresh } from '@tabler/icons-react';
+import { ActionIcon, Badge, Button, Group, Indicator, Stack, Text, Tooltip } from '@mantine/core';
+import { IconAlertOctagon, IconAlertTriangle, IconCloudCheck, IconCloudOff, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncStatus } from '../../../shared/ipc/contract';
+import type { BootstrapProgress, SyncStatus } from '../../../shared/ipc/contract';
 import { call } from '../api/client';
 import { useEvent } from '../api/hooks';
 import { useFormat } from '../i18n/format';
 
 /** The latest sync status: one call on mount, then every pushed update. */
-export function useSyncStatus(): SyncStatus | null {
+export function useSyncStatus(): [SyncStatus | null, (s: SyncStatus) => void] {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   useEffect(() => {
     let live = true;
@@ -21,36 +21,79 @@ export function useSyncStatus(): SyncStatus | null {
     };
   }, []);
   useEvent('sync.status', setStatus);
-  return status;
+  return [status, setStatus];
 }
 
 const LOOK = {
   online: { color: 'teal', Icon: IconCloudCheck },
   syncing: { color: 'blue', Icon: IconRefresh },
   offline: { color: 'gray', Icon: IconCloudOff },
+  update_required: { color: 'red', Icon: IconAlertTriangle },
   signed_out: { color: 'gray', Icon: IconCloudOff },
-} as const;
+} as const satisfies Record<SyncStatus['state'], unknown>;
 
-export function SyncIndicator({ status }: { status: SyncStatus | null }) {
+/** 0–100, by rows when the snapshot says how many, else by parts. */
+export function bootstrapPercent(b: BootstrapProgress): number {
+  if (b.rowsTotal > 0) return Math.min(100, Math.round((b.rowsDone / b.rowsTotal) * 100));
+  if (b.partsTotal > 0) return Math.min(100, Math.round((b.partsDone / b.partsTotal) * 100));
+  return 0;
+}
+
+/**
+ * The header's status bar: connection state (with the reason when not
+ * online), first-sync progress, writes waiting to upload, refused writes
+ * that need the user, and "sync now".
+ */
+export function SyncIndicator(props: { status: SyncStatus | null; onStatus: (s: SyncStatus) => void; onOpenAttention: () => void }) {
+  const { status, onStatus, onOpenAttention } = props;
   const { t } = useTranslation();
   const fmt = useFormat();
+  const [syncing, setSyncing] = useState(false);
   if (!status) return null;
   const { color, Icon } = LOOK[status.state];
-  const stateLabel = t(`sync.${status.state}`);
+  const stateLabel = status.bootstrap ? t('sync.firstSyncShort', { percent: bootstrapPercent(status.bootstrap) }) : t(`sync.${status.state}`);
+
+  const syncNow = () => {
+    setSyncing(true);
+    call('sync.now', {}).then(
+      (s) => {
+        onStatus(s);
+        setSyncing(false);
+      },
+      // The failure shows in the status itself (offline, with its reason).
+      () => setSyncing(false),
+    );
+  };
+
   const details = (
-    <Stack gap={2}>
-      <Text size="xs">{stateLabel}</Text>
+    <Stack gap={2} maw={300}>
+      <Text size="xs" fw={700}>
+        {t(`sync.${status.state}`)}
+      </Text>
+      {status.message && status.state !== 'online' && (
+        <Text size="xs" data-testid="sync-message">
+          {status.message}
+        </Text>
+      )}
       <Text size="xs">
         {status.lastSyncedAt ? t('sync.lastSynced', { time: fmt.dateTime(status.lastSyncedAt) }) : t('sync.neverSynced')}
       </Text>
-      {status.pendingWrites > 0 && <Text size="xs">{t('sync.pending', { count: status.pendingWrites })}</Text>}
-      {status.state === 'offline' && (
-        <Text size="xs" maw={260}>
-          {t('sync.offlineHint')}
+      {status.bootstrap && (
+        <Text size="xs">
+          {t('sync.firstSyncParts', {
+            done: status.bootstrap.partsDone,
+            total: status.bootstrap.partsTotal,
+            rows: fmt.number(status.bootstrap.rowsDone),
+            rowsTotal: fmt.number(status.bootstrap.rowsTotal),
+          })}
         </Text>
       )}
+      {status.pendingWrites > 0 && <Text size="xs">{t('sync.pending', { count: status.pendingWrites })}</Text>}
+      {status.state === 'offline' && <Text size="xs">{t('sync.offlineHint')}</Text>}
+      {status.state === 'update_required' && <Text size="xs">{t('sync.updateHint')}</Text>}
     </Stack>
   );
+
   return (
     <Group gap={6} wrap="nowrap" role="status" aria-label={t('sync.label')} data-testid="sync-status" data-state={status.state}>
       <Tooltip label={details} multiline withArrow>
@@ -64,15 +107,29 @@ export function SyncIndicator({ status }: { status: SyncStatus | null }) {
             </Indicator>
           }
           tabIndex={0}
+          data-testid="sync-state"
         >
           {stateLabel}
-          {status.pendingWrites > 0 ? ` · ${t('sync.pendingShort', { count: status.pendingWrites })}` : ''}
         </Badge>
       </Tooltip>
+      {status.pendingWrites > 0 && (
+        <Tooltip label={t('sync.pending', { count: status.pendingWrites })} withArrow>
+          <Badge size="lg" variant="outline" color="blue" leftSection={<IconCloudUpload size={14} aria-hidden />} data-testid="sync-pending" tabIndex={0}>
+            {t('sync.pendingShort', { count: status.pendingWrites })}
+          </Badge>
+        </Tooltip>
+      )}
       {status.needsAttention > 0 && (
-        <Badge size="lg" variant="filled" color="orange" data-testid="sync-attention">
+        <Button size="compact-sm" color="red" leftSection={<IconAlertOctagon size={14} aria-hidden />} onClick={onOpenAttention} data-testid="sync-attention">
           {t('sync.attention', { count: status.needsAttention })}
-        </Badge>
+        </Button>
+      )}
+      {status.state !== 'signed_out' && (
+        <Tooltip label={t('sync.syncNow')} withArrow>
+          <ActionIcon variant="subtle" color="gray" size="lg" onClick={syncNow} loading={syncing} aria-label={t('sync.syncNow')} data-testid="sync-now">
+            <IconRefresh size={18} />
+          </ActionIcon>
+        </Tooltip>
       )}
     </Group>
   );

@@ -1,5 +1,6 @@
 import {
   IconAlertTriangle,
+  IconAlertOctagon,
   IconBuildingStore,
   IconCalendarCheck,
   IconChartBar,
@@ -11,7 +12,7 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import type { Role } from '../../../shared/domain/enums';
-import type { WorkspaceSummary } from '../../../shared/ipc/contract';
+import type { SyncStatus, WorkspaceSummary } from '../../../shared/ipc/contract';
 
 export const VIEW_IDS = [
   'agenda',
@@ -19,6 +20,7 @@ export const VIEW_IDS = [
   'lead-pool',
   'pipeline',
   'proposals',
+  'needs-attention',
   'team-heat-map',
   'review-queue',
   'reports',
@@ -36,6 +38,7 @@ export interface ViewDef {
     | 'nav.leadPool'
     | 'nav.pipeline'
     | 'nav.proposals'
+    | 'nav.needsAttention'
     | 'nav.teamHeatMap'
     | 'nav.reviewQueue'
     | 'nav.reports'
@@ -44,18 +47,28 @@ export interface ViewDef {
   section: NavSection;
   /** Only these roles see the view; undefined means everyone. */
   roles?: readonly Role[];
-  /** The navigation badge for this view, from workspace.summary. */
-  count?: (s: WorkspaceSummary) => number;
+  /** The navigation badge for this view, from workspace.summary or the sync status. */
+  count?: (s: WorkspaceSummary | null, sync: SyncStatus | null) => number | null;
+  /** A red badge: something is wrong or waits for a decision. */
+  alarm?: boolean;
 }
 
 const LEADERS: readonly Role[] = ['manager', 'executive', 'admin'];
 
 export const VIEWS: readonly ViewDef[] = [
-  { id: 'agenda', labelKey: 'nav.agenda', icon: IconCalendarCheck, section: 'sectionWork', count: (s) => s.tasksDueToday },
-  { id: 'my-leads', labelKey: 'nav.myLeads', icon: IconUserCheck, section: 'sectionWork', count: (s) => s.myLeads },
-  { id: 'lead-pool', labelKey: 'nav.leadPool', icon: IconBuildingStore, section: 'sectionWork', count: (s) => s.poolLeads },
-  { id: 'pipeline', labelKey: 'nav.pipeline', icon: IconTimeline, section: 'sectionWork', count: (s) => s.openDeals },
+  { id: 'agenda', labelKey: 'nav.agenda', icon: IconCalendarCheck, section: 'sectionWork', count: (s) => s?.tasksDueToday ?? null },
+  { id: 'my-leads', labelKey: 'nav.myLeads', icon: IconUserCheck, section: 'sectionWork', count: (s) => s?.myLeads ?? null },
+  { id: 'lead-pool', labelKey: 'nav.leadPool', icon: IconBuildingStore, section: 'sectionWork', count: (s) => s?.poolLeads ?? null },
+  { id: 'pipeline', labelKey: 'nav.pipeline', icon: IconTimeline, section: 'sectionWork', count: (s) => s?.openDeals ?? null },
   { id: 'proposals', labelKey: 'nav.proposals', icon: IconFileText, section: 'sectionWork' },
+  {
+    id: 'needs-attention',
+    labelKey: 'nav.needsAttention',
+    icon: IconAlertOctagon,
+    section: 'sectionWork',
+    count: (_s, sync) => sync?.needsAttention ?? null,
+    alarm: true,
+  },
   { id: 'team-heat-map', labelKey: 'nav.teamHeatMap', icon: IconFlame, section: 'sectionTeam', roles: LEADERS },
   {
     id: 'review-queue',
@@ -63,7 +76,8 @@ export const VIEWS: readonly ViewDef[] = [
     icon: IconAlertTriangle,
     section: 'sectionTeam',
     roles: LEADERS,
-    count: (s) => s.reviewQueue,
+    count: (s) => s?.reviewQueue ?? null,
+    alarm: true,
   },
   { id: 'reports', labelKey: 'nav.reports', icon: IconChartBar, section: 'sectionInsights' },
   { id: 'settings', labelKey: 'nav.settings', icon: IconSettings, section: 'sectionInsights' },

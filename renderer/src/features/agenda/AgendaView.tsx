@@ -1,6 +1,7 @@
-import { Badge, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import {
   IconCalendarEvent,
+  IconCheck,
   IconChecklist,
   IconClockHour4,
   IconFileCheck,
@@ -9,14 +10,20 @@ import {
 } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Lead, Task } from '../../../../shared/domain/entities';
 import type { IpcEventPayload } from '../../../../shared/ipc/contract';
+import { ApiError } from '../../api/client';
+import { useMutate } from '../../api/mutate';
 import { useCall, useEvent } from '../../api/hooks';
 import { durations, useFormat } from '../../i18n/format';
 import { useSyncGeneration } from '../../app/sync-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
+import { useToast } from '../../ui/toasts';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { AttentionBadge } from '../attention/AttentionBadge';
+import { LeadDrawer } from '../leads/LeadDrawer';
 
 /** DOMAIN.md: a 24 h first-response countdown; at 48 h untouched the lead goes to review. */
 const FIRST_RESPONSE_MS = 24 * durations.HOUR;
@@ -33,6 +40,8 @@ export function AgendaView() {
   const [proposals, setProposals] = useState<Proposal[]>([]);
   useEvent('proposal.opened', (p) => setProposals((list) => [p, ...list.filter((x) => x.proposalId !== p.proposalId)]));
   useEvent('lead.routed', () => agenda.reload());
+  const [opened, setOpened] = useState<Lead | null>(null);
+  const openLead = opened ? (agenda.data?.leadsAwaitingFirstTouch.find((l) => l.id === opened.id) ?? opened) : null;
 
   const data = agenda.data;
   const now = Date.now();
@@ -76,6 +85,8 @@ export function AgendaView() {
                 <Row
                   key={lead.id}
                   primary={lead.name}
+                  onOpen={() => setOpened(lead)}
+                  marker={<AttentionBadge id={lead.id} />}
                   secondary={[lead.company, lead.city, t(`sources.${lead.source}`), t(`needs.${lead.need}`)].filter(Boolean).join(' · ')}
                   badge={<Badge color={color} variant="light">{label}</Badge>}
                 />
@@ -98,6 +109,8 @@ export function AgendaView() {
                 <Row
                   key={task.id}
                   primary={task.title}
+                  marker={<AttentionBadge id={task.id} />}
+                  action={<CompleteTask task={task} />}
                   badge={
                     <Badge color={late ? 'red' : 'gray'} variant="light">
                       {late
@@ -173,6 +186,7 @@ export function AgendaView() {
           </AgendaGroup>
         </SimpleGrid>
       )}
+      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} />
     </Stack>
   );
 }
@@ -225,20 +239,65 @@ function AgendaGroup(props: {
   );
 }
 
-function Row({ primary, secondary, badge }: { primary: string; secondary?: string; badge: ReactNode }) {
+/** Marks a task done (task.complete@1); it leaves the list at once and uploads with the next sync. */
+function CompleteTask({ task }: { task: Task }) {
+  const { t } = useTranslation();
+  const mutate = useMutate();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  const label = t('agenda.tasks.markDone', { title: task.title });
+  return (
+    <Tooltip label={label} withArrow>
+      <ActionIcon
+        variant="light"
+        color="teal"
+        aria-label={label}
+        loading={busy}
+        onClick={() => {
+          setBusy(true);
+          mutate('task.complete@1', { taskId: task.id }).then(
+            () => setBusy(false),
+            (error: unknown) => {
+              setBusy(false);
+              toast({ color: 'red', title: t('agenda.tasks.notDone'), message: error instanceof ApiError ? error.message : String(error) });
+            },
+          );
+        }}
+        data-testid="task-done"
+      >
+        <IconCheck size={16} />
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function Row(props: { primary: string; secondary?: string; badge: ReactNode; marker?: ReactNode; action?: ReactNode; onOpen?: () => void }) {
+  const { primary, secondary, badge, marker, action, onOpen } = props;
   return (
     <Group justify="space-between" wrap="nowrap" gap="sm" py={6} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
       <Stack gap={0} style={{ minWidth: 0 }}>
-        <Text size="sm" fw={600} truncate>
-          {primary}
-        </Text>
+        <Group gap={6} wrap="nowrap">
+          {onOpen ? (
+            <Anchor component="button" type="button" size="sm" fw={600} c="var(--mantine-color-text)" onClick={onOpen} aria-haspopup="dialog" truncate>
+              {primary}
+            </Anchor>
+          ) : (
+            <Text size="sm" fw={600} truncate>
+              {primary}
+            </Text>
+          )}
+          {marker}
+        </Group>
         {secondary && (
           <Text size="xs" c="dimmed" truncate>
             {secondary}
           </Text>
         )}
       </Stack>
-      {badge}
+      <Group gap="xs" wrap="nowrap">
+        {badge}
+        {action}
+      </Group>
     </Group>
   );
 }

@@ -1,8 +1,8 @@
-import { Badge, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { IconAlertTriangle, IconBuildingStore, IconUserCheck, type Icon } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LEAD_SOURCES, type LeadSource, type LeadStatus } from '../../../../shared/domain/enums';
+import { LEAD_SOURCES, type LeadSource } from '../../../../shared/domain/enums';
 import type { Lead } from '../../../../shared/domain/entities';
 import { useCall } from '../../api/hooks';
 import { useRouter } from '../../app/router';
@@ -15,20 +15,12 @@ import { LoadError } from '../../ui/LoadError';
 import { Pager } from '../../ui/Pager';
 import { Loading } from '../../ui/Loading';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { AttentionBadge } from '../attention/AttentionBadge';
+import { LeadDrawer } from './LeadDrawer';
+import { STATUS_COLOR } from './lead-status';
 
 type Scope = 'mine' | 'pool' | 'review';
 const PAGE = 50;
-
-const STATUS_COLOR: Record<LeadStatus, string> = {
-  new: 'blue',
-  assigned: 'cyan',
-  contacted: 'teal',
-  qualified: 'green',
-  pending_review: 'red',
-  public_pool: 'gray',
-  converted: 'violet',
-  disqualified: 'gray',
-};
 
 /** Copy and the empty-state pointer per scope; keys are checked by the typed t(). */
 const SCOPES = {
@@ -64,12 +56,15 @@ function LeadList({ scope }: { scope: Scope }) {
   const { navigate } = useRouter();
   const [source, setSource] = useState<LeadSource | null>(null);
   const [page, setPage] = useState(1);
+  const [opened, setOpened] = useState<Lead | null>(null);
   const generation = useSyncGeneration();
   const request = { scope, limit: PAGE, offset: (page - 1) * PAGE, ...(source ? { source } : {}) };
   const result = useCall('leads.list', request, `${JSON.stringify(request)}|${generation}`);
   const copy = SCOPES[scope];
   const total = result.data?.total ?? 0;
   const leads = result.data?.leads ?? [];
+  // The drawer shows the freshest copy the list has (it re-queries after every change).
+  const openLead = opened ? (leads.find((l) => l.id === opened.id) ?? opened) : null;
 
   const filter = (
     <Select
@@ -105,7 +100,7 @@ function LeadList({ scope }: { scope: Scope }) {
       ) : (
         <Paper withBorder radius="lg" p={0} style={{ overflow: 'hidden' }}>
           <Table.ScrollContainer minWidth={760}>
-            <LeadTable scope={scope} leads={leads} />
+            <LeadTable scope={scope} leads={leads} onOpen={setOpened} />
           </Table.ScrollContainer>
           <Group justify="space-between" px="md" py="sm">
             <Text size="sm" c="dimmed">
@@ -115,11 +110,12 @@ function LeadList({ scope }: { scope: Scope }) {
           </Group>
         </Paper>
       )}
+      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} />
     </Stack>
   );
 }
 
-function LeadTable({ scope, leads }: { scope: Scope; leads: Lead[] }) {
+function LeadTable({ scope, leads, onOpen }: { scope: Scope; leads: Lead[]; onOpen: (lead: Lead) => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const now = Date.now();
@@ -151,16 +147,19 @@ function LeadTable({ scope, leads }: { scope: Scope; leads: Lead[] }) {
           // The manager's 2 h decision window starts when the lead entered review (its last update).
           const decideBy = Date.parse(lead.updatedAt) + 2 * durations.HOUR;
           return (
-            <Table.Tr key={lead.id}>
+            <Table.Tr key={lead.id} data-testid={`lead-row-${lead.id}`}>
               <Table.Td>
-                <Text size="sm" fw={600}>
-                  {lead.name}
-                </Text>
+                <Group gap={6} wrap="nowrap">
+                  <Anchor component="button" type="button" size="sm" fw={600} c="var(--mantine-color-text)" onClick={() => onOpen(lead)} aria-haspopup="dialog">
+                    {lead.name}
+                  </Anchor>
+                  <AttentionBadge id={lead.id} />
+                </Group>
                 <Text size="xs" c="dimmed">
                   {lead.company ?? t('common.notSet')}
                 </Text>
               </Table.Td>
-              <Table.Td>{lead.city ?? t('common.notSet')}</Table.Td>
+              <Table.Td data-testid="lead-city">{lead.city ?? t('common.notSet')}</Table.Td>
               <Table.Td>{t(`sources.${lead.source}`)}</Table.Td>
               <Table.Td>{t(`needs.${lead.need}`)}</Table.Td>
               {scope === 'review' ? (

@@ -1,8 +1,11 @@
-import { Badge, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { IconTimeline } from '@tabler/icons-react';
+import { ActionIcon, Badge, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconChevronLeft, IconChevronRight, IconTimeline } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { STAGES } from '../../../../shared/domain/enums';
+import type { Opportunity } from '../../../../shared/domain/entities';
+import { STAGES, type Stage } from '../../../../shared/domain/enums';
+import { ApiError } from '../../api/client';
+import { newId, useMutate } from '../../api/mutate';
 import { useCall } from '../../api/hooks';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
@@ -14,7 +17,9 @@ import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
 import { Pager } from '../../ui/Pager';
 import { Loading } from '../../ui/Loading';
+import { useToast } from '../../ui/toasts';
 import { ViewHeader } from '../../ui/ViewHeader';
+import { AttentionBadge } from '../attention/AttentionBadge';
 
 const PAGE = 100;
 /** DOMAIN.md: no update for 5 working days raises a stall alert (7 calendar days is the close equivalent). */
@@ -99,6 +104,7 @@ export function PipelineView() {
                     <Table.Th ta="right">{t('pipeline.columns.daysInStage')}</Table.Th>
                     <Table.Th>{t('pipeline.columns.expectedClose')}</Table.Th>
                     <Table.Th>{t('pipeline.columns.outcome')}</Table.Th>
+                    <Table.Th ta="center">{t('pipeline.columns.move')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -106,11 +112,14 @@ export function PipelineView() {
                     const days = Math.floor((now - Date.parse(d.stageEnteredAt)) / durations.DAY);
                     const stalled = d.outcome === 'open' && days >= STALL_DAYS;
                     return (
-                      <Table.Tr key={d.id}>
+                      <Table.Tr key={d.id} data-testid={`deal-row-${d.id}`}>
                         <Table.Td>
-                          <Text size="sm" fw={600}>
-                            {d.name}
-                          </Text>
+                          <Group gap={6} wrap="nowrap">
+                            <Text size="sm" fw={600}>
+                              {d.name}
+                            </Text>
+                            <AttentionBadge id={d.id} />
+                          </Group>
                         </Table.Td>
                         <Table.Td>{t(`stages.${d.stage}`)}</Table.Td>
                         <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
@@ -132,6 +141,9 @@ export function PipelineView() {
                             {t(`outcomes.${d.outcome}`)}
                           </Badge>
                         </Table.Td>
+                        <Table.Td>
+                          <StageMove deal={d} canEdit={leader || d.ownerId === session.user.id} />
+                        </Table.Td>
                       </Table.Tr>
                     );
                   })}
@@ -148,5 +160,50 @@ export function PipelineView() {
         </Stack>
       )}
     </Stack>
+  );
+}
+
+/** Moves an open deal one stage back or forward (deal.moveStage@1), applied here at once. */
+function StageMove({ deal, canEdit }: { deal: Opportunity; canEdit: boolean }) {
+  const { t } = useTranslation();
+  const mutate = useMutate();
+  const toast = useToast();
+  const [busy, setBusy] = useState<'prev' | 'next' | null>(null);
+  if (deal.outcome !== 'open' || !canEdit) return null;
+  const at = STAGES.indexOf(deal.stage);
+  const move = (dir: 'prev' | 'next', to: Stage | undefined) => {
+    if (!to) return;
+    setBusy(dir);
+    mutate('deal.moveStage@1', { opportunityId: deal.id, historyId: newId(), fromStage: deal.stage, toStage: to }).then(
+      () => setBusy(null),
+      (error: unknown) => {
+        setBusy(null);
+        toast({ color: 'red', title: t('pipeline.moveFailed', { name: deal.name }), message: error instanceof ApiError ? error.message : String(error) });
+      },
+    );
+  };
+  const button = (dir: 'prev' | 'next', to: Stage | undefined) => {
+    const label = to ? t(dir === 'prev' ? 'pipeline.moveBack' : 'pipeline.moveForward', { stage: t(`stages.${to}`) }) : '';
+    return (
+      <Tooltip label={label} withArrow disabled={!to}>
+        <ActionIcon
+          variant="light"
+          size="sm"
+          disabled={!to || busy !== null}
+          loading={busy === dir}
+          onClick={() => move(dir, to)}
+          aria-label={label || t(dir === 'prev' ? 'pipeline.firstStage' : 'pipeline.lastStage')}
+          data-testid={`deal-${dir}`}
+        >
+          {dir === 'prev' ? <IconChevronLeft size={14} /> : <IconChevronRight size={14} />}
+        </ActionIcon>
+      </Tooltip>
+    );
+  };
+  return (
+    <Group gap={4} justify="center" wrap="nowrap">
+      {button('prev', STAGES[at - 1])}
+      {button('next', STAGES[at + 1])}
+    </Group>
   );
 }
