@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { AppError } from '../../shared/api/errors';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { openLocalDb, type LocalDb } from '../db/local-db';
 import type { IpcHandlers } from '../ipc/dispatch';
@@ -80,7 +81,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const queries = new QueriesService({
     db,
-    currentUserId: async () => (await session.active())?.userId ?? null,
+    currentUserId: async () => {
+      const id = (await session.active())?.userId ?? null;
+      // Between sign-in and attaching that user's cache there is nothing to show yet (and never another user's rows).
+      if (id !== null && sync.attachedUserId() !== id) throw new AppError('unavailable', 'Opening your workspace…');
+      return id;
+    },
     now: options.now,
   });
 

@@ -31,7 +31,7 @@ const SIGNED_OUT: SyncStatus = { state: 'signed_out', pendingWrites: 0, needsAtt
  */
 export class SyncService {
   readonly #deps: SyncServiceDeps;
-  #current: { key: string; store: SyncStore; engine: SyncEngine } | null = null;
+  #current: { key: string; userId: string; store: SyncStore; engine: SyncEngine } | null = null;
   #status: SyncStatus = SIGNED_OUT;
   #switching: Promise<void> = Promise.resolve();
 
@@ -53,12 +53,22 @@ export class SyncService {
     const active = await this.#deps.session.active();
     const key = active ? `${active.serverUrl}\n${active.userId}` : null;
     if (this.#current && this.#current.key === key) return;
-    await this.#stopCurrent();
+    const old = this.#current;
+    // Nobody may read the old user's cache from here on (see attachedUserId).
+    this.#current = null;
+    if (old) await old.engine.stop();
+    // Synchronous from here: no query can run between detaching one cache and attaching the next.
+    old?.store.detach();
     if (!active || !key) {
       this.#setStatus(SIGNED_OUT);
       return;
     }
     this.#start(active, key);
+  }
+
+  /** Whose cache is attached right now (null while switching or signed out). */
+  attachedUserId(): string | null {
+    return this.#current?.userId ?? null;
   }
 
   #start(active: ActiveSession, key: string): void {
@@ -86,7 +96,7 @@ export class SyncService {
       log: this.#deps.log,
       ...(this.#deps.pollMs ? { pollMs: this.#deps.pollMs } : {}),
     });
-    this.#current = { key, store, engine };
+    this.#current = { key, userId: active.userId, store, engine };
     this.#setStatus(toStatus(engine.status()));
     engine.start();
   }

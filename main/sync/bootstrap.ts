@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import {
   SnapshotHeaderSchema,
   SnapshotManifestSchema,
@@ -16,10 +16,15 @@ import { encode, entityColumns, toSnake } from './entity-columns';
 import { createCacheFile, removeDbFile } from './sync-store';
 
 /**
- * First sync (SYNC.md §3.7): stream each snapshot part — gunzip, lines,
- * JSON arrays — into a fresh cache file with journaling off, resumable part
- * by part, then build the indexes. The caller swaps the file in whole, so
- * the cockpit keeps working on its old cache until the new one is complete.
+ * First sync (SYNC.md §3.7): load each snapshot part — gunzip, lines, JSON
+ * arrays — into a fresh cache file with journaling off, resumable part by
+ * part, then build the indexes. The caller swaps the file in whole, so the
+ * cockpit keeps working on its old cache until the new one is complete.
+ *
+ * Parts are downloaded and gunzipped a few ahead of the one being loaded
+ * (gunzip runs on libuv's pool), so the server building the next parts,
+ * the network and inflating overlap with the inserts, which are the one
+ * thing that must run on this thread.
  */
 
 export interface BootstrapProgress {
@@ -35,7 +40,10 @@ export interface BootstrapSource {
 }
 
 const BATCH_ROWS = 5_000;
+/** Parts fetched ahead of the one being loaded: enough to hide a part's build time on the server. */
+const PREFETCH_PARTS = 3;
 const SCHEMA = 'boot';
+const gunzipAsync = promisify(gunzip);
 
 /** Loads a snapshot into `nextFile`; returns the snapshot's seq (the cursor to pull from). */
 export async function loadSnapshot(
@@ -68,22 +76,33 @@ export async function loadSnapshot(
       rowsTotal: manifest.parts.reduce((n, p) => n + p.rows, 0),
     };
     onProgress({ ...progress });
-    for (const p of manifest.parts) {
-      if (done.has(partKey(p))) continue;
-      const stream = await source.part(manifest, p);
-      const rows = await loadPart(sqlite, p.entity, stream, () => {
+    const todo = manifest.parts.filter((p) => !done.has(partKey(p)));
+    const ahead = new PartPrefetcher(source, manifest, todo, PREFETCH_PARTS);
+    try {
+      for (const p of todo) {
+        const raw = await ahead.next();
+        const rows = await loadPart(
+          sqlite,
+          p.entity,
+          raw,
+          () => {
+            onProgress({ ...progress });
+          },
+          (n) => {
+            progress.rowsDone += n;
+          },
+        );
+        if (rows !== p.rows) {
+          // Rows written after the manifest may add or remove a few; the pull that follows reconciles them.
+          progress.rowsTotal += rows - p.rows;
+        }
+        done.add(partKey(p));
+        writeMeta(sqlite, 'partsDone', [...done]);
+        progress.partsDone = done.size;
         onProgress({ ...progress });
-      }, (n) => {
-        progress.rowsDone += n;
-      });
-      if (rows !== p.rows) {
-        // Rows written after the manifest may add or remove a few; the pull that follows reconciles them.
-        progress.rowsTotal += rows - p.rows;
       }
-      done.add(partKey(p));
-      writeMeta(sqlite, 'partsDone', [...done]);
-      progress.partsDone = done.size;
-      onProgress({ ...progress });
+    } finally {
+      ahead.close();
     }
     for (const ddl of CACHE_INDEXES_DDL) sqlite.exec(ddl.replace(/EXISTS (\w+)/, `EXISTS ${SCHEMA}.$1`));
     sqlite.prepare(`INSERT OR REPLACE INTO ${SCHEMA}.cache_meta (key, value_json) VALUES ('cursor', ?)`).run(JSON.stringify(manifest.snapshotSeq));
@@ -114,63 +133,113 @@ function writeMeta(sqlite: Database.Database, key: string, value: unknown): void
   sqlite.prepare(`INSERT OR REPLACE INTO ${SCHEMA}.cache_meta (key, value_json) VALUES (?, ?)`).run(key, JSON.stringify(value));
 }
 
-/** Streams one gzip NDJSON part into its table; verifies the trailer's count and checksum. */
+interface Fetched {
+  stream: Readable | null;
+  raw: Promise<Buffer>;
+}
+
+/** Downloads and inflates parts in order, at most `depth` ahead of the consumer. */
+class PartPrefetcher {
+  readonly #queue: Fetched[] = [];
+  #nextIndex = 0;
+  #closed = false;
+
+  constructor(
+    private readonly source: BootstrapSource,
+    private readonly manifest: SnapshotManifest,
+    private readonly parts: SnapshotManifest['parts'],
+    private readonly depth: number,
+  ) {
+    this.#fill();
+  }
+
+  /** The next part, gunzipped. */
+  async next(): Promise<Buffer> {
+    const head = this.#queue.shift();
+    if (!head) throw new Error('snapshot: no more parts');
+    this.#fill();
+    return head.raw;
+  }
+
+  /** Stops downloads still running (a failed load, or done). */
+  close(): void {
+    this.#closed = true;
+    for (const f of this.#queue.splice(0)) f.stream?.destroy();
+  }
+
+  #fill(): void {
+    while (!this.#closed && this.#queue.length < this.depth && this.#nextIndex < this.parts.length) {
+      const p = this.parts[this.#nextIndex++] as SnapshotManifest['parts'][number];
+      const entry: Fetched = { stream: null, raw: Promise.resolve(Buffer.alloc(0)) };
+      entry.raw = (async () => {
+        const stream = await this.source.part(this.manifest, p);
+        entry.stream = stream;
+        if (this.#closed) stream.destroy();
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        return gunzipAsync(Buffer.concat(chunks));
+      })();
+      // Awaited in order by next(); until then a failure must not count as unhandled.
+      entry.raw.catch(() => undefined);
+      this.#queue.push(entry);
+    }
+  }
+}
+
+const NEWLINE = 0x0a;
+
+/** Loads one inflated NDJSON part into its table; verifies the trailer's count and checksum. */
 async function loadPart(
   sqlite: Database.Database,
   entity: SyncEntity,
-  gz: Readable,
+  raw: Buffer,
   tick: () => void,
   addRows: (n: number) => void,
 ): Promise<number> {
-  const lines = createInterface({ input: gz.pipe(createGunzip()), crlfDelay: Infinity });
-  const hash = createHash('sha256');
-  let insert: Database.Statement | null = null;
-  let order: { field: string; index: number }[] = [];
-  let batch: unknown[][] = [];
+  const headerEnd = raw.indexOf(NEWLINE);
+  if (headerEnd < 0) throw new Error(`snapshot part for ${entity} ended early (no header)`);
+  const header = SnapshotHeaderSchema.parse(JSON.parse(raw.toString('utf8', 0, headerEnd)));
+  if (header.entity !== entity) throw new Error(`snapshot part for ${header.entity} where ${entity} was expected`);
+  // The trailer is the last line; the row lines lie between it and the header.
+  const end = raw[raw.length - 1] === NEWLINE ? raw.length - 1 : raw.length;
+  const trailerStart = raw.lastIndexOf(NEWLINE, end - 1) + 1;
+  if (trailerStart <= headerEnd || raw[trailerStart] !== 0x7b /* { */) throw new Error(`snapshot part for ${entity} ended early (no trailer)`);
+  const trailer = SnapshotTrailerSchema.parse(JSON.parse(raw.toString('utf8', trailerStart, end)));
+  const body = raw.subarray(headerEnd + 1, trailerStart);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  if (sha256 !== trailer.sha256) throw new Error(`snapshot part for ${entity} is damaged (checksum mismatch)`);
+
+  // Map by name: the server may send columns in another order, or new ones this build ignores.
+  const { fields, table } = entityColumns(entity);
+  const order = fields.map((field) => ({ field, index: header.columns.indexOf(field) }));
+  // Same columns in the same order, and encode() is the identity for each: bind the parsed array as is.
+  const direct = header.columns.length === fields.length && fields.every((f, i) => header.columns[i] === f && encode(f, 'x') === 'x' && encode(f, true) === true);
+  const insert = sqlite.prepare(`INSERT OR REPLACE INTO ${SCHEMA}.${table} (${fields.map(toSnake).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`);
+  const text = body.toString('utf8');
+  let at = 0;
   let rows = 0;
-  let trailer: { rows: number; sha256: string } | null = null;
-
-  const flush = sqlite.transaction((items: unknown[][]) => {
-    for (const values of items) insert?.run(...(values as never[]));
+  const insertBatch = sqlite.transaction(() => {
+    let n = 0;
+    while (n < BATCH_ROWS && at < text.length) {
+      let next = text.indexOf('\n', at);
+      if (next < 0) next = text.length;
+      const line = text.slice(at, next);
+      at = next + 1;
+      if (line.length === 0) continue;
+      const array = JSON.parse(line) as unknown[];
+      insert.run(direct ? array : order.map((o) => encode(o.field, o.index >= 0 ? array[o.index] : undefined)));
+      n++;
+    }
+    return n;
   });
-
-  for await (const line of lines) {
-    if (!line) continue;
-    if (insert === null) {
-      const header = SnapshotHeaderSchema.parse(JSON.parse(line));
-      if (header.entity !== entity) throw new Error(`snapshot part for ${header.entity} where ${entity} was expected`);
-      // Map by name: the server may send columns in another order, or new ones this build ignores.
-      const { fields, table } = entityColumns(entity);
-      order = fields.map((field) => ({ field, index: header.columns.indexOf(field) }));
-      insert = sqlite.prepare(`INSERT OR REPLACE INTO ${SCHEMA}.${table} (${fields.map(toSnake).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`);
-      continue;
-    }
-    if (line.startsWith('{')) {
-      const t = SnapshotTrailerSchema.parse(JSON.parse(line));
-      trailer = { rows: t.rows, sha256: t.sha256 };
-      break;
-    }
-    hash.update(line + '\n');
-    const array = JSON.parse(line) as unknown[];
-    batch.push(order.map((o) => encode(o.field, o.index >= 0 ? array[o.index] : undefined)));
-    if (batch.length >= BATCH_ROWS) {
-      flush(batch);
-      rows += batch.length;
-      addRows(batch.length);
-      batch = [];
-      tick();
-      // Let IPC and the UI breathe between batches: better-sqlite3 is synchronous.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  while (at < text.length) {
+    const n = insertBatch();
+    rows += n;
+    addRows(n);
+    tick();
+    // Let IPC and the UI breathe between batches: better-sqlite3 is synchronous.
+    if (at < text.length) await new Promise((resolve) => setImmediate(resolve));
   }
-  if (batch.length > 0) {
-    flush(batch);
-    rows += batch.length;
-    addRows(batch.length);
-  }
-  if (!trailer) throw new Error(`snapshot part for ${entity} ended early (no trailer)`);
-  if (trailer.rows !== rows || trailer.sha256 !== hash.digest('hex')) {
-    throw new Error(`snapshot part for ${entity} is damaged (${rows} rows read, ${trailer.rows} sent)`);
-  }
+  if (trailer.rows !== rows) throw new Error(`snapshot part for ${entity} is damaged (${rows} rows read, ${trailer.rows} sent)`);
   return rows;
 }

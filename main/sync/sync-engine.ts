@@ -285,9 +285,12 @@ export class SyncEngine {
       });
       socket.on('error', () => undefined);
       socket.on('close', () => {
+        const wasOpen = this.#socketOpen;
         this.#socketOpen = false;
         if (this.#socket === socket) this.#socket = null;
         if (!this.#running) return;
+        // A dropped live connection is the first sign of a network change: find out now, not at the next poll.
+        if (wasOpen) void this.syncNow();
         const delay = BACKOFF_MS[Math.min(this.#socketFailures++, BACKOFF_MS.length - 1)] ?? 30_000;
         this.#socketTimer = setTimeout(() => this.#connectLive(), delay);
         this.#socketTimer.unref();
