@@ -128,6 +128,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'agenda.today': () => queries.agendaToday(),
     'leads.list': (req) => queries.leadsList(req),
     'opportunities.list': (req) => queries.opportunitiesList(req),
+    'users.list': (req) =>
+      queries.usersList(req, async () => {
+        const active = await session.active();
+        if (!active || active.role === 'rep') return [];
+        return active.role === 'manager' ? active.managedRegionIds : null;
+      }),
+    'activities.list': (req) => queries.activitiesList(req),
   } satisfies IpcHandlers;
 
   // Attach the signed-in user's cache before any query can run.

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../../shared/api/errors';
 import type { Agenda, IpcParsedRequest, IpcResponse, WorkspaceSummary } from '../../shared/ipc/contract';
-import { activityFromRow, leadFromRow, opportunityFromRow, taskFromRow } from '../db/row-mappers';
+import { activityFromRow, leadFromRow, opportunityFromRow, taskFromRow, userFromRow } from '../db/row-mappers';
 import type { LocalDatabase } from '../db/schema';
 
 /** Lead states in which a lead is still the rep's to work (not pooled, closed or under review). */
@@ -99,6 +99,31 @@ export class QueriesService {
       query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { opportunities: rows.map(opportunityFromRow), total: total.n };
+  }
+
+  async usersList(req: IpcParsedRequest<'users.list'>, assignableRegions: () => Promise<string[] | null>): Promise<IpcResponse<'users.list'>> {
+    await this.#me();
+    let query = this.#db.selectFrom('users').selectAll().orderBy('display_name').orderBy('id');
+    if (req.assignable) {
+      // Managers assign to active reps of the regions they manage; executives and admins to any active rep.
+      const regions = await assignableRegions();
+      query = query.where('role', '=', 'rep').where('active', '=', 1);
+      if (regions !== null) query = regions.length === 0 ? query.where(sql<boolean>`false`) : query.where('region_id', 'in', regions);
+    }
+    const rows = await query.execute();
+    return { users: rows.map(userFromRow) };
+  }
+
+  async activitiesList(req: IpcParsedRequest<'activities.list'>): Promise<IpcResponse<'activities.list'>> {
+    await this.#me();
+    const query = req.leadId
+      ? this.#db.selectFrom('activities').where('lead_id', '=', req.leadId)
+      : this.#db.selectFrom('activities').where('opportunity_id', '=', req.opportunityId ?? '');
+    const [rows, total] = await Promise.all([
+      query.selectAll().orderBy(jd('occurred_at'), 'desc').orderBy('id').limit(req.limit).offset(req.offset).execute(),
+      query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { activities: rows.map(activityFromRow), total: total.n };
   }
 
   /** The rep's day: what is due, who waits for a first call, which deals stall, what happened lately. */

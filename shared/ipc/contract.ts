@@ -152,6 +152,18 @@ export const ipcCalls = {
     request: Page.extend({ scope: z.enum(['mine', 'pool', 'review']), source: LeadSourceSchema.optional() }).strict(),
     response: z.object({ leads: z.array(LeadSchema), total: z.number().int().nonnegative() }),
   },
+  /** Colleagues from the cache (names on records, assignment); managers pass `assignable` for their teams' active reps. */
+  'users.list': {
+    request: z.object({ assignable: z.boolean().default(false) }).strict(),
+    response: z.object({ users: z.array(UserSchema) }),
+  },
+  /** A lead's or deal's history, newest first. */
+  'activities.list': {
+    request: Page.extend({ leadId: IdSchema.optional(), opportunityId: IdSchema.optional() })
+      .strict()
+      .refine((r) => (r.leadId === undefined) !== (r.opportunityId === undefined), { message: 'give a leadId or an opportunityId' }),
+    response: z.object({ activities: z.array(ActivitySchema), total: z.number().int().nonnegative() }),
+  },
   'opportunities.list': {
     request: Page.extend({ scope: z.enum(['mine', 'team']) }).strict(),
     response: z.object({ opportunities: z.array(OpportunitySchema), total: z.number().int().nonnegative() }),

@@ -43,6 +43,21 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
     expect(summary.myLeads).toBeGreaterThan(0);
     const mine = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine' }));
     expect(mine.leads.every((l) => l.ownerId === 'user_rep01')).toBe(true);
+    // Colleagues come from the cache; a rep has nobody to assign leads to.
+    const users = value<{ users: { id: string; displayName: string }[] }>(await dispatch('users.list', {})).users;
+    expect(users.map((u) => u.id)).toEqual(expect.arrayContaining(['user_rep01', 'user_manager01', 'user_exec']));
+    expect(value<{ users: unknown[] }>(await dispatch('users.list', { assignable: true })).users).toEqual([]);
+    expect(await dispatch('activities.list', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it("shows a lead's history, newest first, including a touch just logged", async () => {
+    const [lead] = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine', limit: 1 })).leads;
+    if (!lead) throw new Error('rep01 has no leads');
+    const activityId = `act_${crypto.randomUUID()}`;
+    value(await dispatch('sync.mutate', { name: 'lead.logTouch@1', args: { leadId: lead.id, activityId, type: 'call', subject: '确认样品需求', occurredAt: new Date().toISOString() } }));
+    const history = value<{ activities: { id: string; subject: string }[]; total: number }>(await dispatch('activities.list', { leadId: lead.id }));
+    expect(history.activities[0]).toMatchObject({ id: activityId, subject: '确认样品需求' });
+    expect(history.total).toBeGreaterThanOrEqual(1);
   });
 
   it('applies an edit at once, refuses what the shared rules refuse, and keeps rejections for the user', async () => {
