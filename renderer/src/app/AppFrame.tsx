@@ -21,6 +21,7 @@ import { DataContext, type DataVersion } from './data-context';
 import { useRouter } from './router';
 import { SyncContext } from './sync-context';
 import { SyncIndicator, useSyncStatus } from './SyncIndicator';
+import { UsersProvider } from './UsersProvider';
 import { canSee, viewDef, VIEWS, type NavSection, type ViewId } from './views';
 
 const SCREENS: Record<ViewId, () => ReactNode> = {
@@ -204,7 +205,9 @@ function FrameProviders({ data, sync, children }: { data: DataVersion; sync: Syn
   return (
     <DataContext.Provider value={data}>
       <SyncContext.Provider value={sync}>
-        <AttentionProvider>{children}</AttentionProvider>
+        <UsersProvider>
+          <AttentionProvider>{children}</AttentionProvider>
+        </UsersProvider>
       </SyncContext.Provider>
     </DataContext.Provider>
   );

@@ -14,12 +14,35 @@ export function useFormat() {
     const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric' });
     const day = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
     const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
+    const exact = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' });
+    const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
     return {
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
       date: (iso: string) => date.format(new Date(iso)),
       /** A calendar day such as 2026-03-01, which has no time zone. */
       day: (isoDate: string) => day.format(new Date(`${isoDate}T00:00:00Z`)),
       time: (iso: string) => time.format(new Date(iso)),
+      /** The full date and time, e.g. for a tooltip beside a relative time. */
+      exact: (iso: string) => exact.format(new Date(iso)),
+      /** "3 hours ago", "3小时前", "yesterday": the largest whole unit of the span to `now`. */
+      relative: (iso: string, now = Date.now()) => {
+        const ms = Date.parse(iso) - now;
+        const abs = Math.abs(ms);
+        const [value, unit]: [number, Intl.RelativeTimeFormatUnit] =
+          abs < MINUTE
+            ? [0, 'second']
+            : abs < HOUR
+              ? [ms / MINUTE, 'minute']
+              : abs < DAY
+                ? [ms / HOUR, 'hour']
+                : abs < 30 * DAY
+                  ? [ms / DAY, 'day']
+                  : abs < 365 * DAY
+                    ? [ms / (30 * DAY), 'month']
+                    : [ms / (365 * DAY), 'year'];
+        // Truncate toward zero: 59 minutes is "59 minutes ago", not "1 hour ago".
+        return relative.format(Math.trunc(value), unit);
+      },
       /** "3 h 20 min", "45 min" or "2 d 4 h" for a span in milliseconds. */
       duration: (ms: number) => {
         const abs = Math.abs(ms);

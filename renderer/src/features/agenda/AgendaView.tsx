@@ -23,6 +23,7 @@ import { Loading } from '../../ui/Loading';
 import { useToast } from '../../ui/toasts';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AttentionBadge } from '../attention/AttentionBadge';
+import { freshest } from '../leads/lead-assign';
 import { LeadDrawer } from '../leads/LeadDrawer';
 
 /** DOMAIN.md: a 24 h first-response countdown; at 48 h untouched the lead goes to review. */
@@ -41,7 +42,7 @@ export function AgendaView() {
   useEvent('proposal.opened', (p) => setProposals((list) => [p, ...list.filter((x) => x.proposalId !== p.proposalId)]));
   useEvent('lead.routed', () => agenda.reload());
   const [opened, setOpened] = useState<Lead | null>(null);
-  const openLead = opened ? (agenda.data?.leadsAwaitingFirstTouch.find((l) => l.id === opened.id) ?? opened) : null;
+  const openLead = freshest(agenda.data?.leadsAwaitingFirstTouch.find((l) => l.id === opened?.id), opened);
 
   const data = agenda.data;
   const now = Date.now();
@@ -186,7 +187,7 @@ export function AgendaView() {
           </AgendaGroup>
         </SimpleGrid>
       )}
-      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} />
+      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} onChange={setOpened} />
     </Stack>
   );
 }

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Divider, Drawer, Group, Stack, Text, Title } from '@mantine/core';
-import { IconAlertOctagon, IconCloudUpload, IconCircleCheck } from '@tabler/icons-react';
+import { IconAlertOctagon, IconCircleCheck, IconCloudUpload, IconUser } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lead } from '../../../../shared/domain/entities';
@@ -7,9 +7,12 @@ import { useMutate } from '../../api/mutate';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
 import { useSync } from '../../app/sync-context';
+import { useOwnerName } from '../../app/users-context';
 import { useFormat } from '../../i18n/format';
 import { useAttention } from '../attention/attention-context';
 import { leadValues } from './lead-form';
+import { LeadAssign } from './LeadAssign';
+import { LeadHistory } from './LeadHistory';
 import { LeadEditForm } from './LeadEditForm';
 import { STATUS_COLOR } from './lead-status';
 import { TouchForm } from './TouchForm';
@@ -18,7 +21,7 @@ import { TouchForm } from './TouchForm';
  * One lead, opened from a list: edit its fields and log touches. Every action
  * is applied to this computer's copy at once and uploaded by the sync engine.
  */
-export function LeadDrawer({ lead, onClose }: { lead: Lead | null; onClose: () => void }) {
+export function LeadDrawer({ lead, onClose, onChange }: { lead: Lead | null; onClose: () => void; onChange?: (lead: Lead) => void }) {
   const { t } = useTranslation();
   return (
     <Drawer
@@ -30,12 +33,12 @@ export function LeadDrawer({ lead, onClose }: { lead: Lead | null; onClose: () =
       closeButtonProps={{ 'aria-label': t('common.close') }}
       data-testid="lead-drawer"
     >
-      {lead && <LeadDetail key={lead.id} lead={lead} />}
+      {lead && <LeadDetail key={lead.id} lead={lead} onChange={onChange} />}
     </Drawer>
   );
 }
 
-function LeadDetail({ lead }: { lead: Lead }) {
+function LeadDetail({ lead, onChange }: { lead: Lead; onChange?: (lead: Lead) => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const session = useSignedIn();
@@ -43,9 +46,11 @@ function LeadDetail({ lead }: { lead: Lead }) {
   const mutate = useMutate();
   const { navigate } = useRouter();
   const { subjectIds } = useAttention();
+  const ownerName = useOwnerName();
   const [saved, setSaved] = useState(false);
   // The shared rule (mayEdit): reps change their own leads, leaders what they can see.
-  const canEdit = session.user.role !== 'rep' || lead.ownerId === session.user.id;
+  const leader = session.user.role !== 'rep';
+  const canEdit = leader || lead.ownerId === session.user.id;
   const pending = sync?.pendingWrites ?? 0;
 
   return (
@@ -65,9 +70,17 @@ function LeadDetail({ lead }: { lead: Lead }) {
           </Badge>
         )}
       </Group>
-      <Text size="sm" c="dimmed">
-        {t('leadDrawer.created', { time: fmt.dateTime(lead.createdAt) })}
-      </Text>
+      <Group gap="lg">
+        <Group gap={6} wrap="nowrap">
+          <IconUser size={16} aria-hidden />
+          <Text size="sm" data-testid="lead-owner">
+            {lead.ownerId ? t('leadDrawer.owner', { name: ownerName(lead.ownerId) }) : t('leadDrawer.noOwner')}
+          </Text>
+        </Group>
+        <Text size="sm" c="dimmed">
+          {t('leadDrawer.created', { time: fmt.dateTime(lead.createdAt) })}
+        </Text>
+      </Group>
 
       {subjectIds.has(lead.id) && (
         <Alert color="red" variant="light" icon={<IconAlertOctagon />} title={t('leadDrawer.refusedTitle')} data-testid="lead-drawer-attention">
@@ -83,6 +96,13 @@ function LeadDetail({ lead }: { lead: Lead }) {
         <Alert color="gray" variant="light">
           {t('leadDrawer.readOnly')}
         </Alert>
+      )}
+
+      {leader && (
+        <>
+          <Divider label={t('leadDrawer.assign')} labelPosition="left" />
+          <LeadAssign lead={lead} onAssigned={(next) => onChange?.(next)} />
+        </>
       )}
 
       <Divider label={t('leadDrawer.details')} labelPosition="left" />
@@ -114,6 +134,9 @@ function LeadDetail({ lead }: { lead: Lead }) {
           <TouchForm leadId={lead.id} />
         </>
       )}
+
+      <Divider label={t('leadDrawer.history')} labelPosition="left" mt="sm" />
+      <LeadHistory leadId={lead.id} />
     </Stack>
   );
 }

@@ -10,12 +10,14 @@ import type { ViewId } from '../../app/views';
 import { durations, useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
 import { useSyncGeneration } from '../../app/sync-context';
+import { useOwnerName } from '../../app/users-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
 import { Pager } from '../../ui/Pager';
 import { Loading } from '../../ui/Loading';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AttentionBadge } from '../attention/AttentionBadge';
+import { freshest } from './lead-assign';
 import { LeadDrawer } from './LeadDrawer';
 import { STATUS_COLOR } from './lead-status';
 
@@ -64,7 +66,7 @@ function LeadList({ scope }: { scope: Scope }) {
   const total = result.data?.total ?? 0;
   const leads = result.data?.leads ?? [];
   // The drawer shows the freshest copy the list has (it re-queries after every change).
-  const openLead = opened ? (leads.find((l) => l.id === opened.id) ?? opened) : null;
+  const openLead = freshest(leads.find((l) => l.id === opened?.id), opened);
 
   const filter = (
     <Select
@@ -110,7 +112,7 @@ function LeadList({ scope }: { scope: Scope }) {
           </Group>
         </Paper>
       )}
-      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} />
+      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} onChange={setOpened} />
     </Stack>
   );
 }
@@ -118,6 +120,7 @@ function LeadList({ scope }: { scope: Scope }) {
 function LeadTable({ scope, leads, onOpen }: { scope: Scope; leads: Lead[]; onOpen: (lead: Lead) => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const ownerName = useOwnerName();
   const now = Date.now();
   return (
     <Table striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label={t('leads.tableLabel')}>
@@ -129,6 +132,7 @@ function LeadTable({ scope, leads, onOpen }: { scope: Scope; leads: Lead[]; onOp
           <Table.Th>{t('leads.columns.need')}</Table.Th>
           {scope === 'review' ? (
             <>
+              <Table.Th>{t('leads.columns.owner')}</Table.Th>
               <Table.Th>{t('leads.columns.waiting')}</Table.Th>
               <Table.Th>{t('leads.columns.decideBy')}</Table.Th>
             </>
@@ -164,6 +168,7 @@ function LeadTable({ scope, leads, onOpen }: { scope: Scope; leads: Lead[]; onOp
               <Table.Td>{t(`needs.${lead.need}`)}</Table.Td>
               {scope === 'review' ? (
                 <>
+                  <Table.Td data-testid="lead-owner">{ownerName(lead.ownerId) ?? t('leads.noOwner')}</Table.Td>
                   <Table.Td>{fmt.duration(now - since)}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={decideBy < now ? 'red' : 'orange'}>
