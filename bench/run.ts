@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ const ArgsSchema = z.object({
 
 interface ScenarioResult {
   name: string;
+  /** When this scenario ran (results of scenarios not run this time are kept from earlier runs). */
+  ranAt: string;
   ok: boolean;
   seconds: number;
   metrics: Record<string, number | string>;
@@ -52,13 +54,48 @@ function printTable(results: readonly ScenarioResult[]): void {
 async function runOne(scenario: BenchScenario): Promise<ScenarioResult> {
   process.stderr.write(`running ${scenario.name} …\n`);
   const started = performance.now();
+  const ranAt = new Date().toISOString();
   try {
     const metrics = await scenario.run();
-    return { name: scenario.name, ok: true, seconds: (performance.now() - started) / 1000, metrics };
+    return { name: scenario.name, ranAt, ok: true, seconds: (performance.now() - started) / 1000, metrics };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { name: scenario.name, ok: false, seconds: (performance.now() - started) / 1000, metrics: {}, error: message };
+    return { name: scenario.name, ranAt, ok: false, seconds: (performance.now() - started) / 1000, metrics: {}, error: message };
   }
+}
+
+const PreviousReportSchema = z.object({
+  results: z.array(
+    z.object({
+      name: z.string(),
+      ranAt: z.string(),
+      ok: z.boolean(),
+      seconds: z.number(),
+      metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+      error: z.string().optional(),
+    }),
+  ),
+});
+
+/** Results of the last report, so running one scenario keeps the others' latest numbers. */
+function previousResults(file: string): ScenarioResult[] {
+  if (!existsSync(file)) return [];
+  try {
+    const parsed = PreviousReportSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) return [];
+    // JSON has no NaN: it comes back as null.
+    return parsed.data.results.map((r) => ({
+      ...r,
+      metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v ?? Number.NaN])),
+    }));
+  } catch {
+    return [];
+  }
+}
+
+function order(name: string): number {
+  const i = scenarios.findIndex((s) => s.name === name);
+  return i < 0 ? scenarios.length : i;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -97,6 +134,8 @@ async function main(argv: string[]): Promise<number> {
 
   const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
   mkdirSync(dirname(file), { recursive: true });
+  const ran = new Set(results.map((r) => r.name));
+  const kept = previousResults(file).filter((r) => !ran.has(r.name) && known.has(r.name));
   const report = {
     ranAt: new Date().toISOString(),
     node: process.version,
@@ -104,7 +143,8 @@ async function main(argv: string[]): Promise<number> {
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model ?? 'unknown',
     postgres: process.env.DATABASE_URL ? 'DATABASE_URL set' : 'not set',
-    results,
+    loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+    results: [...results, ...kept].sort((a, b) => order(a.name) - order(b.name)),
   };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`results written to ${file}\n`);

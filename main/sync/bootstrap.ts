@@ -13,6 +13,7 @@ import {
 } from '../../shared/sync/protocol';
 import { CACHE_INDEXES_DDL } from './cache-schema';
 import { encode, entityColumns, toSnake } from './entity-columns';
+import { SyncHttpError } from './sync-http';
 import { createCacheFile, removeDbFile } from './sync-store';
 
 /**
@@ -21,10 +22,10 @@ import { createCacheFile, removeDbFile } from './sync-store';
  * part, then build the indexes. The caller swaps the file in whole, so the
  * cockpit keeps working on its old cache until the new one is complete.
  *
- * Parts are downloaded and gunzipped a few ahead of the one being loaded
- * (gunzip runs on libuv's pool), so the server building the next parts,
- * the network and inflating overlap with the inserts, which are the one
- * thing that must run on this thread.
+ * Parts are downloaded as fast as the server makes them, whatever the
+ * loader is doing, and gunzipped just ahead of it on libuv's pool: the
+ * server building parts, the network and inflating overlap with the
+ * inserts, the one thing that must run on this thread.
  */
 
 export interface BootstrapProgress {
@@ -40,8 +41,14 @@ export interface BootstrapSource {
 }
 
 const BATCH_ROWS = 5_000;
-/** Parts fetched ahead of the one being loaded: enough to hide a part's build time on the server. */
-const PREFETCH_PARTS = 3;
+/** Parts downloading at once: the server always has the next one to build, and finishes them in order. */
+const DOWNLOADS_IN_FLIGHT = 2;
+/** Compressed bytes downloaded ahead of the loader, at most (a whole 1M-activity snapshot is ~31 MB). */
+const MAX_AHEAD_BYTES = 64 * 1024 * 1024;
+/** Parts inflated ahead of the one being loaded. */
+const INFLATE_AHEAD = 2;
+/** Event-loop time for new requests to be written to their sockets before an index build blocks the thread. */
+const REQUESTS_LEAVE_MS = 25;
 const SCHEMA = 'boot';
 const gunzipAsync = promisify(gunzip);
 
@@ -76,8 +83,8 @@ export async function loadSnapshot(
       rowsTotal: manifest.parts.reduce((n, p) => n + p.rows, 0),
     };
     onProgress({ ...progress });
-    const todo = manifest.parts.filter((p) => !done.has(partKey(p)));
-    const ahead = new PartPrefetcher(source, manifest, todo, PREFETCH_PARTS);
+    const todo = loadOrder(manifest.parts.filter((p) => !done.has(partKey(p))));
+    const ahead = new PartPipeline(source, manifest, todo);
     try {
       for (const p of todo) {
         const raw = await ahead.next();
@@ -100,11 +107,17 @@ export async function loadSnapshot(
         writeMeta(sqlite, 'partsDone', [...done]);
         progress.partsDone = done.size;
         onProgress({ ...progress });
+        // A complete table gets its indexes now, while later parts are still being built and sent:
+        // all of them are asked for first, so the server works on them while this thread is busy.
+        if (!todo.some((q) => q.entity === p.entity && !done.has(partKey(q)))) {
+          if (ahead.requestAll()) await new Promise((resolve) => setTimeout(resolve, REQUESTS_LEAVE_MS));
+          buildIndexes(sqlite, p.entity);
+        }
       }
     } finally {
       ahead.close();
     }
-    for (const ddl of CACHE_INDEXES_DDL) sqlite.exec(ddl.replace(/EXISTS (\w+)/, `EXISTS ${SCHEMA}.$1`));
+    buildIndexes(sqlite, null);
     sqlite.prepare(`INSERT OR REPLACE INTO ${SCHEMA}.cache_meta (key, value_json) VALUES ('cursor', ?)`).run(JSON.stringify(manifest.snapshotSeq));
     sqlite.prepare(`DELETE FROM ${SCHEMA}.cache_meta WHERE key IN ('manifest', 'partsDone')`).run();
     return manifest.snapshotSeq;
@@ -115,6 +128,27 @@ export async function loadSnapshot(
 
 export function discardSnapshot(nextFile: string): void {
   removeDbFile(nextFile);
+}
+
+/**
+ * The biggest table first (with 1M activities, most of the time): its
+ * indexes are then built while the server is still making the small
+ * tables' parts, instead of after everything.
+ */
+function loadOrder(parts: SnapshotManifest['parts']): SnapshotManifest['parts'] {
+  const rows = new Map<SyncEntity, number>();
+  for (const p of parts) rows.set(p.entity, (rows.get(p.entity) ?? 0) + p.rows);
+  const first = [...rows.entries()].reduce<[SyncEntity | null, number]>((best, e) => (e[1] > best[1] ? e : best), [null, -1])[0];
+  return [...parts.filter((p) => p.entity === first), ...parts.filter((p) => p.entity !== first)];
+}
+
+/** Builds the cache indexes of one entity's table (or all of them); each only once. */
+function buildIndexes(sqlite: Database.Database, entity: SyncEntity | null): void {
+  const table = entity ? entityColumns(entity).table : null;
+  for (const ddl of CACHE_INDEXES_DDL) {
+    if (table && !new RegExp(`\\bON ${table}\\(`).test(ddl)) continue;
+    sqlite.exec(ddl.replace(/EXISTS (\w+)/, `EXISTS ${SCHEMA}.$1`));
+  }
 }
 
 function partKey(p: { entity: SyncEntity; part: number }): string {
@@ -133,56 +167,121 @@ function writeMeta(sqlite: Database.Database, key: string, value: unknown): void
   sqlite.prepare(`INSERT OR REPLACE INTO ${SCHEMA}.cache_meta (key, value_json) VALUES (?, ?)`).run(key, JSON.stringify(value));
 }
 
-interface Fetched {
-  stream: Readable | null;
-  raw: Promise<Buffer>;
-}
-
-/** Downloads and inflates parts in order, at most `depth` ahead of the consumer. */
-class PartPrefetcher {
-  readonly #queue: Fetched[] = [];
-  #nextIndex = 0;
+/**
+ * Downloads parts in load order as fast as the server sends them (a couple
+ * at a time, so it always has one to build), independently of how fast
+ * they are loaded; inflates each shortly before it is needed. Holds at most
+ * MAX_AHEAD_BYTES of compressed parts that are not loaded yet.
+ */
+class PartPipeline {
+  readonly #gz: Promise<Buffer>[] = [];
+  readonly #inflated = new Map<number, Promise<Buffer>>();
+  readonly #streams = new Set<Readable>();
+  #requested = 0;
+  #inFlight = 0;
+  #aheadBytes = 0;
+  #consumed = 0;
   #closed = false;
+  #burst = false;
 
   constructor(
     private readonly source: BootstrapSource,
     private readonly manifest: SnapshotManifest,
     private readonly parts: SnapshotManifest['parts'],
-    private readonly depth: number,
   ) {
-    this.#fill();
+    this.#pump();
   }
 
-  /** The next part, gunzipped. */
+  /** The next part in order, gunzipped. */
   async next(): Promise<Buffer> {
-    const head = this.#queue.shift();
-    if (!head) throw new Error('snapshot: no more parts');
-    this.#fill();
-    return head.raw;
+    const i = this.#consumed++;
+    if (i >= this.parts.length) throw new Error('snapshot: no more parts');
+    this.#pump();
+    const raw = this.#inflate(i);
+    for (let k = 1; k <= INFLATE_AHEAD; k++) if (i + k < this.#requested) this.#inflate(i + k);
+    const gz = await (this.#gz[i] as Promise<Buffer>);
+    this.#aheadBytes -= gz.length;
+    this.#inflated.delete(i);
+    this.#pump();
+    return raw;
+  }
+
+  /**
+   * Asks for every remaining part now (within the byte budget): before this
+   * thread blocks for a while, so the server keeps building and sending.
+   * True when it sent new requests.
+   */
+  requestAll(): boolean {
+    this.#burst = true;
+    const before = this.#requested;
+    this.#pump();
+    return this.#requested > before;
   }
 
   /** Stops downloads still running (a failed load, or done). */
   close(): void {
     this.#closed = true;
-    for (const f of this.#queue.splice(0)) f.stream?.destroy();
+    for (const stream of this.#streams) stream.destroy();
+    this.#streams.clear();
   }
 
-  #fill(): void {
-    while (!this.#closed && this.#queue.length < this.depth && this.#nextIndex < this.parts.length) {
-      const p = this.parts[this.#nextIndex++] as SnapshotManifest['parts'][number];
-      const entry: Fetched = { stream: null, raw: Promise.resolve(Buffer.alloc(0)) };
-      entry.raw = (async () => {
-        const stream = await this.source.part(this.manifest, p);
-        entry.stream = stream;
-        if (this.#closed) stream.destroy();
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        return gunzipAsync(Buffer.concat(chunks));
-      })();
-      // Awaited in order by next(); until then a failure must not count as unhandled.
-      entry.raw.catch(() => undefined);
-      this.#queue.push(entry);
+  #pump(): void {
+    while (
+      !this.#closed &&
+      this.#requested < this.parts.length &&
+      (this.#burst || this.#inFlight < DOWNLOADS_IN_FLIGHT) &&
+      // Always keep the part being waited for (and the one after it) coming.
+      (this.#aheadBytes < MAX_AHEAD_BYTES || this.#requested <= this.#consumed + 1)
+    ) {
+      this.#download(this.#requested++);
     }
+  }
+
+  #download(i: number): void {
+    const p = this.parts[i] as SnapshotManifest['parts'][number];
+    this.#inFlight++;
+    const gz = (async () => {
+      const stream = await this.source.part(this.manifest, p);
+      if (this.#closed) stream.destroy();
+      this.#streams.add(stream);
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+      } catch (error) {
+        // The connection dropped mid-part: an outage, not a bad snapshot, so the parts loaded so far are kept.
+        if (error instanceof SyncHttpError) throw error;
+        throw new SyncHttpError({ kind: 'offline', message: `Snapshot download interrupted: ${(error as Error).message}` });
+      } finally {
+        this.#streams.delete(stream);
+      }
+      return Buffer.concat(chunks);
+    })();
+    // Awaited in order by next(); until then a failure must not count as unhandled.
+    gz.catch(() => undefined);
+    this.#gz[i] = gz;
+    void gz.then(
+      (b) => {
+        this.#aheadBytes += b.length;
+        this.#done();
+      },
+      () => this.#done(),
+    );
+  }
+
+  #done(): void {
+    this.#inFlight--;
+    this.#pump();
+  }
+
+  #inflate(i: number): Promise<Buffer> {
+    let raw = this.#inflated.get(i);
+    if (!raw) {
+      // Big output chunks: one main-thread callback per MiB instead of per 16 KiB.
+      raw = (this.#gz[i] as Promise<Buffer>).then((gz) => gunzipAsync(gz, { chunkSize: 1 << 20 }));
+      raw.catch(() => undefined);
+      this.#inflated.set(i, raw);
+    }
+    return raw;
   }
 }
 
