@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { ZodObject } from 'zod';
-import {
-  AccountSchema,
-  ActivitySchema,
-  ContactSchema,
-  LeadSchema,
-  OpportunitySchema,
-  StageHistorySchema,
-  TaskSchema,
-  UserSchema,
-} from '../../shared/domain/entities';
+import { entityFields } from '../../shared/sync/entities';
 import { SYNC_ENTITIES, SYNC_SCHEMA_VERSION, type SnapshotManifest, type SyncEntity } from '../../shared/sync/protocol';
 import type { Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
@@ -29,20 +19,9 @@ const FETCH_ROWS = 20_000;
 /** Lines per string within a batch. */
 const GROUP_ROWS = 2_000;
 
-const SCHEMAS = {
-  user: UserSchema,
-  account: AccountSchema,
-  contact: ContactSchema,
-  lead: LeadSchema,
-  opportunity: OpportunitySchema,
-  stage_history: StageHistorySchema,
-  activity: ActivitySchema,
-  task: TaskSchema,
-} as const satisfies Record<SyncEntity, ZodObject>;
-
 /** Column order of a part's arrays: the shared entity's fields, then version. */
 export function snapshotColumns(entity: SyncEntity): string[] {
-  return [...Object.keys(SCHEMAS[entity].shape), 'version'];
+  return entityFields(entity);
 }
 
 interface EntitySource {
