@@ -92,6 +92,7 @@ class PGliteConnection implements DatabaseConnection {
       ? { rows: result.rows }
       : { rows: result.rows, numAffectedRows: BigInt(affected) };
   }
+  // Kysely's interface wants an async generator; PGlite has nothing to stream, so it only throws.
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite does not support streaming queries');

@@ -18,8 +18,7 @@ const statements = [
   `ALTER TABLE me ADD COLUMN managed_region_ids_json TEXT NOT NULL DEFAULT '[]'`,
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const statement of statements) await sql.raw(statement).execute(trx);
   });

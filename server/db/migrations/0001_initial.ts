@@ -3,10 +3,9 @@ import { sql, type Kysely } from 'kysely';
 // One statement per execute: PGlite's extended protocol takes a single statement.
 
 // Frozen: this migration must keep producing the same schema forever, so it
-// uses raw SQL and no types from ../schema.ts. `any` is deliberate (kysely-ctl's
-// template does the same): migrations describe past databases.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+// uses raw SQL and no types from ../schema.ts: `Kysely<unknown>` knows no
+// tables, because migrations describe past databases.
+export async function up(db: Kysely<unknown>): Promise<void> {
   // Postgres runs DDL inside the Migrator's transaction, so a failure leaves nothing behind.
   for (const statement of [
     `CREATE TABLE regions (
@@ -131,8 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 /** Drops everything 0001 created (used by the step-by-step migration tests). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `DROP TABLE tasks, activities, stage_history, opportunities, contacts, accounts, leads,
           sessions, team_managers, users, teams, regions`,

@@ -4,8 +4,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Frozen. Indexes for the cockpit's and the API's common reads: a rep's own
 // work, the pool, and per-stage views.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `CREATE INDEX leads_owner_idx ON leads(owner_id, status)`,
     `CREATE INDEX leads_region_idx ON leads(region_id, status)`,
@@ -19,8 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `DROP INDEX leads_owner_idx, leads_region_idx, opportunities_owner_idx, stage_history_opp_idx,
           activities_lead_idx, activities_opp_idx, tasks_owner_idx`,

@@ -5,8 +5,7 @@ import { sql, type Kysely } from 'kysely';
 // commit order, the change log that pulls read, each cockpit's last applied
 // mutation, and the result of every mutation (so a lost push response loses
 // nothing). One statement per execute for PGlite.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['users', 'leads', 'accounts', 'contacts', 'opportunities', 'stage_history', 'activities', 'tasks']) {
     await sql.raw(`ALTER TABLE ${table} ADD COLUMN version bigint NOT NULL DEFAULT 0`).execute(db);
   }
@@ -69,8 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql.raw('DROP TABLE mutation_failures, mutation_results, sync_clients, change_log, sync_counter').execute(db);
   for (const table of ['users', 'leads', 'accounts', 'contacts', 'opportunities', 'stage_history', 'activities', 'tasks']) {
     await sql.raw(`ALTER TABLE ${table} DROP COLUMN version`).execute(db);
