@@ -1,13 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../../shared/api/errors';
+import { isStalling, STALL_AFTER_WORKING_DAYS } from '../../shared/domain/clocks';
 import type { Agenda, IpcParsedRequest, IpcResponse, WorkspaceSummary } from '../../shared/ipc/contract';
 import { activityFromRow, leadFromRow, opportunityFromRow, taskFromRow, userFromRow } from '../db/row-mappers';
 import type { LocalDatabase } from '../db/schema';
 
 /** Lead states in which a lead is still the rep's to work (not pooled, closed or under review). */
 const WORKING_LEAD_STATUSES = ['new', 'assigned', 'contacted', 'qualified'];
-/** A deal whose stage has not moved for this many days is stalling (Agenda). */
-export const STALLING_AFTER_DAYS = 5;
 const AGENDA_LIST_LIMIT = 50;
 const RECENT_ACTIVITY_LIMIT = 20;
 
@@ -131,7 +130,8 @@ export class QueriesService {
     const me = await this.#me();
     const now = this.#now();
     const endOfDay = endOfLocalDay(now);
-    const stallBefore = new Date(now.getTime() - STALLING_AFTER_DAYS * 86_400_000).toISOString();
+    // 5 working days span at least 5 calendar days: narrow in SQL, decide with the shared rule.
+    const stallBefore = new Date(now.getTime() - STALL_AFTER_WORKING_DAYS * 86_400_000).toISOString();
     const [tasks, leads, deals, activities] = await Promise.all([
       this.#db
         .selectFrom('tasks')
@@ -176,7 +176,7 @@ export class QueriesService {
       generatedAt: now.toISOString(),
       tasksDue: tasks.map(taskFromRow),
       leadsAwaitingFirstTouch: leads.map(leadFromRow),
-      stallingDeals: deals.map(opportunityFromRow),
+      stallingDeals: deals.map(opportunityFromRow).filter((d) => isStalling(d, now)),
       recentActivities: activities.map(activityFromRow),
     };
   }

@@ -278,6 +278,7 @@ describe('queries on the local cache', () => {
     }>(await dispatch('agenda.today', {}));
     expect(agenda.tasksDue.map((t) => t.id)).toEqual(['t-overdue', 't-tonight']);
     expect(agenda.leadsAwaitingFirstTouch.map((l) => l.id)).toEqual(['l-old', 'l-new']); // oldest first
+    // 8 calendar days are 6 working days (stalling); o-fresh's 6 calendar days span a weekend: only 4.
     expect(agenda.stallingDeals.map((o) => o.id)).toEqual(['o-stalling']);
     expect(agenda.recentActivities.map((a) => a.id)).toEqual(['a-2', 'a-1']);
   });
@@ -346,7 +347,7 @@ async function seed(services: AppServices): Promise<void> {
   });
   await db
     .insertInto('opportunities')
-    .values([deal('o-stalling', REP.id, 'open', 6), deal('o-fresh', REP.id, 'open', 1), deal('o-won', REP.id, 'won', 20), deal('o-other', OTHER.id, 'open', 9)])
+    .values([deal('o-stalling', REP.id, 'open', 8), deal('o-fresh', REP.id, 'open', 6), deal('o-won', REP.id, 'won', 20), deal('o-other', OTHER.id, 'open', 9)])
     .execute();
   const task = (id: string, dueAt: string, status = 'open', owner = REP.id) => ({
     id,

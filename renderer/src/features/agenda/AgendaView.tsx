@@ -10,12 +10,13 @@ import {
 } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { daysInStage, FIRST_RESPONSE_MS, HEALTHY_FIRST_RESPONSE_MS as HEALTHY_MS, REVIEW_AFTER_MS as REVIEW_MS } from '../../../../shared/domain/clocks';
 import type { Lead, Task } from '../../../../shared/domain/entities';
 import type { IpcEventPayload } from '../../../../shared/ipc/contract';
 import { ApiError } from '../../api/client';
 import { useMutate } from '../../api/mutate';
 import { useCall, useEvent } from '../../api/hooks';
-import { durations, useFormat } from '../../i18n/format';
+import { useFormat } from '../../i18n/format';
 import { useSyncGeneration } from '../../app/sync-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
@@ -26,10 +27,6 @@ import { AttentionBadge } from '../attention/AttentionBadge';
 import { freshest } from '../leads/lead-assign';
 import { LeadDrawer } from '../leads/LeadDrawer';
 
-/** DOMAIN.md: a 24 h first-response countdown; at 48 h untouched the lead goes to review. */
-const FIRST_RESPONSE_MS = 24 * durations.HOUR;
-const REVIEW_MS = 48 * durations.HOUR;
-const HEALTHY_MS = 2 * durations.HOUR;
 
 type Proposal = IpcEventPayload<'proposal.opened'>;
 
@@ -159,7 +156,7 @@ export function AgendaView() {
                 badge={
                   <Badge color="orange" variant="light">
                     {t('agenda.stalling.days', {
-                      days: Math.floor((now - Date.parse(deal.stageEnteredAt)) / durations.DAY),
+                      days: Math.floor(daysInStage(deal.stageEnteredAt, new Date(now))),
                       stage: t(`stages.${deal.stage}`),
                     })}
                   </Badge>

@@ -2,17 +2,17 @@ import { Badge, Paper, Stack, Table, Text } from '@mantine/core';
 import { IconFlame } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { STAGES, type Stage } from '../../../../shared/domain/enums';
+import { daysInStage, isStalling } from '../../../../shared/domain/clocks';
 import type { Opportunity } from '../../../../shared/domain/entities';
 import { useCall } from '../../api/hooks';
 import { useRouter } from '../../app/router';
-import { durations, useFormat } from '../../i18n/format';
+import { useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
 import { useSyncGeneration } from '../../app/sync-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
 import { ViewHeader } from '../../ui/ViewHeader';
-import { STALL_DAYS } from '../pipeline/PipelineView';
 
 interface StageHeat {
   stage: Stage;
@@ -24,16 +24,15 @@ interface StageHeat {
 
 function heatByStage(deals: Opportunity[], now: number): StageHeat[] {
   return STAGES.map((stage) => {
-    const days = deals
-      .filter((d) => d.outcome === 'open' && d.stage === stage)
-      .map((d) => (now - Date.parse(d.stageEnteredAt)) / durations.DAY);
+    const open = deals.filter((d) => d.outcome === 'open' && d.stage === stage);
+    const days = open.map((d) => daysInStage(d.stageEnteredAt, new Date(now)));
     const sum = days.reduce((a, b) => a + b, 0);
     return {
       stage,
       open: days.length,
       avgDays: days.length ? sum / days.length : 0,
       maxDays: days.length ? Math.max(...days) : 0,
-      stalled: days.filter((d) => d >= STALL_DAYS).length,
+      stalled: open.filter((d) => isStalling(d, new Date(now))).length,
     };
   });
 }

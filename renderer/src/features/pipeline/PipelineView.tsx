@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Group, Paper, SegmentedControl, SimpleGrid, Stack, T
 import { IconChevronLeft, IconChevronRight, IconTimeline } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { daysInStage, isStalling } from '../../../../shared/domain/clocks';
 import type { Opportunity } from '../../../../shared/domain/entities';
 import { STAGES, type Stage } from '../../../../shared/domain/enums';
 import { ApiError } from '../../api/client';
@@ -10,7 +11,7 @@ import { useCall } from '../../api/hooks';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
 import { isLeader } from '../../app/views';
-import { durations, useFormat } from '../../i18n/format';
+import { useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
 import { useSyncGeneration } from '../../app/sync-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
@@ -22,8 +23,6 @@ import { ViewHeader } from '../../ui/ViewHeader';
 import { AttentionBadge } from '../attention/AttentionBadge';
 
 const PAGE = 100;
-/** DOMAIN.md: no update for 5 working days raises a stall alert (7 calendar days is the close equivalent). */
-export const STALL_DAYS = 7;
 
 export function PipelineView() {
   const { t } = useTranslation();
@@ -109,8 +108,8 @@ export function PipelineView() {
                 </Table.Thead>
                 <Table.Tbody>
                   {deals.map((d) => {
-                    const days = Math.floor((now - Date.parse(d.stageEnteredAt)) / durations.DAY);
-                    const stalled = d.outcome === 'open' && days >= STALL_DAYS;
+                    const days = Math.floor(daysInStage(d.stageEnteredAt, new Date(now)));
+                    const stalled = isStalling(d, new Date(now));
                     return (
                       <Table.Tr key={d.id} data-testid={`deal-row-${d.id}`}>
                         <Table.Td>
