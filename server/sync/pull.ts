@@ -1,10 +1,11 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Change, MutationResult, PullQuery, PullResponse } from '../../shared/sync/protocol';
 import { visibilityChange, type RowScope, type Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
 import { toActivity, toStageHistory, toTask } from './entity-rows';
 import { resultFromRow } from './push';
 import { ensureSyncClient } from './sync-clients';
+import { visibleSql } from './visibility-sql';
 import { checkVersions, SyncResetError } from './sync-errors';
 import { scopeKey } from './viewer';
 
@@ -31,7 +32,7 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
     .selectAll()
     .where('seq', '>', q.cursor)
     .where('seq', '<=', head)
-    .where((eb) => visibleFilter(eb, viewer))
+    .where(sql<boolean>`(${visibleSql(viewer, NOW_SCOPE)} OR ${visibleSql(viewer, BEFORE_SCOPE)})`)
     .orderBy('seq')
     .limit(q.limit + 1)
     .execute();
@@ -80,21 +81,8 @@ export async function setScopeKey(db: Kysely<ServerDatabase>, clientId: string, 
   await db.updateTable('sync_clients').set({ scope_key: key }).where('client_id', '=', clientId).execute();
 }
 
-/** SQL mirror of `canSee` over a change's scope before or after it (the shared rule decides per row). */
-function visibleFilter(eb: ExpressionBuilder<ServerDatabase, 'change_log'>, viewer: Viewer): Expression<SqlBool> {
-  if (viewer.role === 'executive' || viewer.role === 'admin') return sql<boolean>`true`;
-  const ors: Expression<SqlBool>[] = [eb('owner_id', '=', viewer.userId), eb('prev_owner_id', '=', viewer.userId)];
-  const region = viewer.regionId;
-  ors.push(eb.and([eb('pool', '=', true), region ? eb.or([eb('region_id', 'is', null), eb('region_id', '=', region)]) : eb('region_id', 'is', null)]));
-  ors.push(
-    eb.and([eb('prev_pool', '=', true), region ? eb.or([eb('prev_region_id', 'is', null), eb('prev_region_id', '=', region)]) : eb('prev_region_id', 'is', null)]),
-  );
-  if (viewer.role === 'manager' && viewer.managedRegionIds.length > 0) {
-    ors.push(eb('region_id', 'in', [...viewer.managedRegionIds]));
-    ors.push(eb('prev_region_id', 'in', [...viewer.managedRegionIds]));
-  }
-  return eb.or(ors);
-}
+const NOW_SCOPE = { owner: sql`owner_id`, region: sql`region_id`, pool: sql`pool` };
+const BEFORE_SCOPE = { owner: sql`prev_owner_id`, region: sql`prev_region_id`, pool: sql`prev_pool` };
 
 async function historyOf(db: Kysely<ServerDatabase>, entity: 'lead' | 'opportunity', id: string, seq: number): Promise<Change[]> {
   const out: Change[] = [];

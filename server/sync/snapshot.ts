@@ -5,6 +5,7 @@ import { SYNC_ENTITIES, SYNC_SCHEMA_VERSION, type SnapshotManifest, type SyncEnt
 import type { Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
 import { ENTITY_TABLE } from './entity-rows';
+import { seesEverything, visibleSql, type ScopeColumns } from './visibility-sql';
 
 /**
  * First sync: the viewer's rows as gzip NDJSON parts (SYNC.md §3.7). Parts
@@ -24,12 +25,9 @@ export function snapshotColumns(entity: SyncEntity): string[] {
   return entityFields(entity);
 }
 
-interface EntitySource {
+interface EntitySource extends ScopeColumns {
   /** FROM clause; the entity's own table is aliased `t`. */
   from: RawBuilder<unknown>;
-  owner: RawBuilder<unknown>;
-  region: RawBuilder<unknown>;
-  pool: RawBuilder<unknown>;
 }
 
 // Scope expressions mirror server/sync/row-scope.ts: children take their parent's place.
@@ -59,23 +57,6 @@ const SOURCES: Record<SyncEntity, EntitySource> = {
   task: { from: sql`tasks t LEFT JOIN users u ON u.id = t.owner_id`, owner: sql`t.owner_id`, region: sql`u.region_id`, pool: sql`false` },
 };
 
-/** Whether the viewer sees every row (visibleWhere is `true`), so no join is needed to filter. */
-function seesEverything(viewer: Viewer): boolean {
-  return viewer.role === 'executive' || viewer.role === 'admin';
-}
-
-/** SQL form of `canSee` (shared/sync/visibility.ts) over an entity's scope expressions. */
-function visibleWhere(viewer: Viewer, s: EntitySource): RawBuilder<unknown> {
-  if (seesEverything(viewer)) return sql`true`;
-  const poolOk = viewer.regionId
-    ? sql`(${s.pool} AND (${s.region} IS NULL OR ${s.region} = ${viewer.regionId}))`
-    : sql`(${s.pool} AND ${s.region} IS NULL)`;
-  const managed =
-    viewer.role === 'manager' && viewer.managedRegionIds.length > 0
-      ? sql` OR ${s.region} IN (${sql.join(viewer.managedRegionIds.map((r) => sql`${r}`))})`
-      : sql``;
-  return sql`(${s.owner} = ${viewer.userId} OR ${poolOk}${managed})`;
-}
 
 /**
  * The keyset cuts of an entity's visible rows: the id closing every full
@@ -87,7 +68,7 @@ async function partCuts(
   s: EntitySource,
   partRows: number,
 ): Promise<{ bounds: string[]; total: number }> {
-  const where = visibleWhere(viewer, s);
+  const where = visibleSql(viewer, s);
   if (!seesEverything(viewer)) {
     // Filtered through joins: one hash-joined pass numbers the rows (stepping through
     // the primary key instead would join row by row).
@@ -220,7 +201,7 @@ export async function* snapshotPartLines(
       SELECT count(*)::int AS n, max(id) AS last, string_agg(line, E'\n' ORDER BY id) AS body FROM (
         SELECT t.id AS id, ${line} AS line, (row_number() OVER (ORDER BY t.id) - 1) / ${GROUP_ROWS} AS grp
         FROM ${s.from}
-        WHERE ${visibleWhere(viewer, s)} AND ${lower} AND ${upper} ORDER BY t.id LIMIT ${FETCH_ROWS}
+        WHERE ${visibleSql(viewer, s)} AND ${lower} AND ${upper} ORDER BY t.id LIMIT ${FETCH_ROWS}
       ) batch GROUP BY grp ORDER BY grp`.execute(db);
     return result.rows;
   };
