@@ -22,6 +22,8 @@ export const plainTokenCodec: TokenCodec = { encode: (t) => t, decode: (s) => s 
 export class FileTokenStore implements TokenStore {
   readonly #file: string;
   readonly #codec: TokenCodec;
+  /** This process is the file's only writer; every query and sync request asks, so keep the decoded token. */
+  #cached: string | null | undefined = undefined;
 
   constructor(file: string, codec: TokenCodec = plainTokenCodec) {
     this.#file = file;
@@ -29,6 +31,11 @@ export class FileTokenStore implements TokenStore {
   }
 
   async read(): Promise<string | null> {
+    if (this.#cached === undefined) this.#cached = await this.#readFile();
+    return this.#cached;
+  }
+
+  async #readFile(): Promise<string | null> {
     let stored: string;
     try {
       stored = (await readFile(this.#file, 'utf8')).trim();
@@ -53,10 +60,12 @@ export class FileTokenStore implements TokenStore {
     // mode applies only to new files; a leftover temp file keeps its old mode.
     await chmod(temp, 0o600);
     await rename(temp, this.#file);
+    this.#cached = token;
   }
 
   async clear(): Promise<void> {
     await rm(this.#file, { force: true });
+    this.#cached = null;
   }
 }
 
