@@ -90,11 +90,6 @@ export class LiveHub {
     }
   }
 
-  /** Tells every cockpit to re-bootstrap (e.g. a restored database). */
-  reset(): void {
-    this.#broadcast({ t: 'reset' });
-  }
-
   #broadcast(message: LiveMessage): void {
     const text = JSON.stringify(message);
     for (const c of this.#connections) safeSend(c.socket, text);

@@ -176,8 +176,3 @@ export const LiveMessageSchema = z.discriminatedUnion('t', [
 ]);
 export type LiveMessage = z.infer<typeof LiveMessageSchema>;
 
-export const SyncClientStateSchema = z.object({
-  clientId: ClientIdSchema,
-  cursor: z.number().int().nonnegative(),
-  lastSyncedAt: TimestampSchema.nullable(),
-});
