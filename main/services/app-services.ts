@@ -128,6 +128,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'agenda.today': () => queries.agendaToday(),
     'leads.list': (req) => queries.leadsList(req),
     'opportunities.list': (req) => queries.opportunitiesList(req),
+    'leads.get': (req) => queries.leadGet(req),
     'users.list': (req) =>
       queries.usersList(req, async () => {
         const active = await session.active();

@@ -89,6 +89,13 @@ export class QueriesService {
     return { leads: rows.map(leadFromRow), total: total.n };
   }
 
+  async leadGet(req: IpcParsedRequest<'leads.get'>): Promise<IpcResponse<'leads.get'>> {
+    await this.#me();
+    const row = await this.#db.selectFrom('leads').selectAll().where('id', '=', req.id).executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'This lead is not in your workspace (any more)', ['id']);
+    return { lead: leadFromRow(row) };
+  }
+
   async opportunitiesList(req: IpcParsedRequest<'opportunities.list'>): Promise<IpcResponse<'opportunities.list'>> {
     const me = await this.#me();
     // "team" is everything the server let this user see; the cache holds nothing else.

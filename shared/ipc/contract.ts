@@ -152,6 +152,8 @@ export const ipcCalls = {
     request: Page.extend({ scope: z.enum(['mine', 'pool', 'review']), source: LeadSourceSchema.optional() }).strict(),
     response: z.object({ leads: z.array(LeadSchema), total: z.number().int().nonnegative() }),
   },
+  /** One lead as the cache holds it now (after an edit, an assignment or a pull). */
+  'leads.get': { request: z.object({ id: IdSchema }).strict(), response: z.object({ lead: LeadSchema }) },
   /** Colleagues from the cache (names on records, assignment); managers pass `assignable` for their teams' active reps. */
   'users.list': {
     request: z.object({ assignable: z.boolean().default(false) }).strict(),

@@ -25,6 +25,7 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'agenda.today': notUsed,
     'leads.list': async (req) => ({ leads: [], total: req.limit }),
     'opportunities.list': notUsed,
+    'leads.get': notUsed,
     'users.list': notUsed,
     'activities.list': notUsed,
     ...overrides,

@@ -48,6 +48,9 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
     expect(users.map((u) => u.id)).toEqual(expect.arrayContaining(['user_rep01', 'user_manager01', 'user_exec']));
     expect(value<{ users: unknown[] }>(await dispatch('users.list', { assignable: true })).users).toEqual([]);
     expect(await dispatch('activities.list', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const first = mine.leads[0];
+    expect(value<{ lead: Lead }>(await dispatch('leads.get', { id: first?.id ?? '' })).lead).toEqual(first);
+    expect(await dispatch('leads.get', { id: 'lead_not_here' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it("shows a lead's history, newest first, including a touch just logged", async () => {

@@ -3,12 +3,11 @@ import { IconCircleCheck, IconUserShare } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lead, User } from '../../../../shared/domain/entities';
-import { ApiError } from '../../api/client';
+import { ApiError, call } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { useMutate } from '../../api/mutate';
 import { useSignedIn } from '../../app/app-context';
 import { useOwnerName } from '../../app/users-context';
-import { assignedLead } from './lead-assign';
 import { REFUSALS } from './LeadEditForm';
 
 /**
@@ -41,14 +40,13 @@ export function LeadAssign({ lead, onAssigned }: { lead: Lead; onAssigned: (lead
     event.preventDefault();
     const assignee = users.find((u) => u.id === choice);
     if (!assignee || assignee.id === lead.ownerId) return;
-    const at = new Date().toISOString();
     setBusy(true);
     setFailure(null);
     setDone(null);
     try {
       await mutate('lead.assign@1', { leadId: lead.id, ownerId: assignee.id });
-      const next = assignedLead(session, lead, assignee, at);
-      if (next) onAssigned(next);
+      // The cache holds the assigned lead the moment the call returns; the list it came from may no longer show it.
+      onAssigned((await call('leads.get', { id: lead.id })).lead);
       setDone(assignee.displayName);
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) });
