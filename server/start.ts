@@ -51,7 +51,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     bus = opts.databaseUrl
       ? await createPostgresCommitBus(opts.databaseUrl, (error) => logger.error({ err: error }, 'sync notifications failed'))
       : createLocalCommitBus();
-    await app.register(syncRoutes, { db: store.db, bus, hub: new LiveHub(store.db) });
+    await app.register(syncRoutes, { db: store.db, copyOut: store.copyOut, bus, hub: new LiveHub(store.db) });
     if (opts.demo) await ensureDemoData(store.db, opts.log ?? ((line: string) => logger.info(line)));
     await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? '127.0.0.1' });
   } catch (error) {

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
+import { pgliteCopyOut, postgresCopyOut, type CopyOut } from './copy-out';
 import { serverMigrationProvider, serverMigrations } from './migrations/index';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { ServerDatabase } from './schema';
@@ -14,6 +15,8 @@ export interface ServerDb {
   kind: StoreKind;
   /** The raw PGlite instance when embedded (bulk loads use COPY through it). */
   pglite: PGlite | null;
+  /** Bulk reads as COPY text (snapshots). */
+  copyOut: CopyOut;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,7 @@ export async function openServerDb(options: OpenServerDbOptions): Promise<Server
     // the next query gets a fresh connection and fails or succeeds on its own.
     pool.on('error', () => undefined);
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
-    handle = { db, kind: 'postgres', pglite: null, close: () => db.destroy() };
+    handle = { db, kind: 'postgres', pglite: null, copyOut: postgresCopyOut(pool), close: () => db.destroy() };
   } else {
     const dataDir = options.dataDir;
     if (!dataDir) throw new Error('openServerDb: set DATABASE_URL or a PGlite data folder');
@@ -47,7 +50,7 @@ export async function openServerDb(options: OpenServerDbOptions): Promise<Server
       parsers: { 1082: (v: string) => v },
     });
     const db = new Kysely<ServerDatabase>({ dialect: new SerialPGliteDialect(pglite) });
-    handle = { db, kind: 'pglite', pglite, close: () => db.destroy() };
+    handle = { db, kind: 'pglite', pglite, copyOut: pgliteCopyOut(db, pglite), close: () => db.destroy() };
   }
   if (options.migrate !== false) {
     try {

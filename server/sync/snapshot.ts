@@ -4,6 +4,8 @@ import { entityFields } from '../../shared/sync/entities';
 import { SYNC_ENTITIES, SYNC_SCHEMA_VERSION, type SnapshotManifest, type SyncEntity } from '../../shared/sync/protocol';
 import type { Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
+import type { CopyOut } from '../db/copy-out';
+import { CopyTextToJson, type CopyJsonKind } from './copy-json';
 import { ENTITY_TABLE } from './entity-rows';
 import { seesEverything, visibleSql, type ScopeColumns } from './visibility-sql';
 
@@ -17,8 +19,6 @@ import { seesEverything, visibleSql, type ScopeColumns } from './visibility-sql'
 export const SNAPSHOT_PART_ROWS = 50_000;
 /** Rows per query while a part streams: big enough that per-query cost vanishes, small enough to stream. */
 const FETCH_ROWS = 20_000;
-/** Lines per string within a batch. */
-const GROUP_ROWS = 2_000;
 
 /** Column order of a part's arrays: the shared entity's fields, then version. */
 export function snapshotColumns(entity: SyncEntity): string[] {
@@ -114,49 +114,54 @@ export async function buildManifest(db: Kysely<ServerDatabase>, viewer: Viewer, 
   return { snapshotSeq, schemaVersion: SYNC_SCHEMA_VERSION, parts };
 }
 
-/** How one column becomes JSON text inside Postgres, matching the entity mappers in entity-rows.ts. */
-function jsonExpression(column: string, type: string | undefined): RawBuilder<unknown> {
+/** How one column is selected for COPY, and how its COPY text becomes JSON (matching the entity mappers in entity-rows.ts). */
+function copyColumn(column: string, type: string | undefined): { expression: RawBuilder<unknown>; kind: CopyJsonKind } {
   const c = sql.ref(`t.${column}`);
   switch (type) {
     case undefined:
-      return sql`'null'`;
+      return { expression: sql`NULL`, kind: 'number' };
     case 'timestamp with time zone':
-      // toISOString(): UTC, milliseconds, "Z".
-      return sql`coalesce('"' || to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
+      // UTC wall time; the converter writes it as toISOString() does.
+      return { expression: sql`(${c} AT TIME ZONE 'UTC')`, kind: 'timestamp' };
     case 'date':
-      return sql`coalesce('"' || to_char(${c}, 'YYYY-MM-DD') || '"', 'null')`;
+    case 'text':
+    case 'character varying':
+      return { expression: c, kind: 'string' };
+    case 'character':
+      return { expression: sql`btrim(${c})`, kind: 'string' };
     case 'numeric':
     case 'real':
     case 'double precision':
-      // Number(amount): the shortest text that reads back as the same double, as JSON.stringify writes it.
-      return sql`coalesce((${c})::float8::text, 'null')`;
+      // Number(amount): float8 text is the shortest that reads back as the same double, as JSON.stringify writes it.
+      return { expression: sql`(${c})::float8`, kind: 'number' };
     case 'smallint':
     case 'integer':
     case 'bigint':
+      return { expression: c, kind: 'number' };
     case 'boolean':
-      return sql`coalesce((${c})::text, 'null')`;
-    case 'character':
-      return sql`coalesce(to_json(btrim(${c}))::text, 'null')`;
+      return { expression: c, kind: 'boolean' };
     default:
-      return sql`coalesce(to_json(${c})::text, 'null')`;
+      return { expression: sql`to_json(${c})`, kind: 'json' };
   }
 }
 
-const rowExpressions = new WeakMap<Kysely<ServerDatabase>, Map<SyncEntity, Promise<RawBuilder<unknown>>>>();
+interface RowCopy {
+  select: RawBuilder<unknown>;
+  kinds: CopyJsonKind[];
+}
+
+const rowCopies = new WeakMap<Kysely<ServerDatabase>, Map<SyncEntity, Promise<RowCopy>>>();
 
 /**
- * The SQL that renders one row as its JSON array line (`snapshotColumns`
- * order). Postgres writes the text, so a row costs one string instead of a
- * parsed row object (dates and all) mapped and stringified in JS: on PGlite
- * that is ~4× faster.
- * Column types come from the catalog once per store, so a new shared field
- * needs no change here.
+ * The select list that COPY writes for one entity (`snapshotColumns` order),
+ * and how each column turns into JSON. Column types come from the catalog
+ * once per store, so a new shared field needs no change here.
  */
-function rowExpression(db: Kysely<ServerDatabase>, entity: SyncEntity): Promise<RawBuilder<unknown>> {
-  let perDb = rowExpressions.get(db);
+function rowCopy(db: Kysely<ServerDatabase>, entity: SyncEntity): Promise<RowCopy> {
+  let perDb = rowCopies.get(db);
   if (!perDb) {
     perDb = new Map();
-    rowExpressions.set(db, perDb);
+    rowCopies.set(db, perDb);
   }
   let found = perDb.get(entity);
   if (!found) {
@@ -165,11 +170,12 @@ function rowExpression(db: Kysely<ServerDatabase>, entity: SyncEntity): Promise<
         SELECT attname AS name, atttypid::regtype::text AS type FROM pg_attribute
         WHERE attrelid = ${ENTITY_TABLE[entity]}::regclass AND attnum > 0 AND NOT attisdropped`.execute(db);
       const types = new Map(rows.map((r) => [r.name, r.type]));
-      const parts = snapshotColumns(entity).map((field) => {
+      const columns = snapshotColumns(entity).map((field) => {
         const column = field.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
-        return jsonExpression(column, types.get(column));
+        return copyColumn(column, types.get(column));
       });
-      return sql`'[' || ${sql.join(parts, sql` || ',' || `)} || ']'`;
+      if (snapshotColumns(entity)[0] !== 'id') throw new Error(`snapshot: ${entity} rows must start with id (keyset cursor)`);
+      return { select: sql.join(columns.map((col) => col.expression)), kinds: columns.map((col) => col.kind) };
     })();
     found.catch(() => perDb.delete(entity));
     perDb.set(entity, found);
@@ -177,52 +183,62 @@ function rowExpression(db: Kysely<ServerDatabase>, entity: SyncEntity): Promise<
   return found;
 }
 
+/** What a snapshot reads with: the store, and its COPY reader. */
+export interface SnapshotSource {
+  db: Kysely<ServerDatabase>;
+  copyOut: CopyOut;
+}
+
 /**
  * Lines of one part: a header, one JSON array per row in `snapshotColumns`
  * order, and a trailer with the row count and the sha256 of the row lines.
+ * Rows leave Postgres as COPY text in keyset batches and become JSON bytes
+ * in copy-json.ts.
  */
 export async function* snapshotPartLines(
-  db: Kysely<ServerDatabase>,
+  source: SnapshotSource,
   viewer: Viewer,
   p: { entity: SyncEntity; part: number; of: number; snapshotSeq: number; after: string | null; until: string | null },
-): AsyncGenerator<string> {
+): AsyncGenerator<string | Buffer> {
+  const { db, copyOut } = source;
   const columns = snapshotColumns(p.entity);
   yield JSON.stringify({ entity: p.entity, columns, schemaVersion: SYNC_SCHEMA_VERSION, snapshotSeq: p.snapshotSeq, part: p.part, of: p.of }) + '\n';
   const s = SOURCES[p.entity];
-  const line = await rowExpression(db, p.entity);
+  const copy = await rowCopy(db, p.entity);
   const hash = createHash('sha256');
   let rows = 0;
   const fetchBatch = async (cursor: string | null) => {
     const lower = cursor === null ? sql`true` : sql`t.id > ${cursor}`;
     const upper = p.until === null ? sql`true` : sql`t.id <= ${p.until}`;
-    // Lines come joined in groups: a few big strings per batch cost the drivers far less
-    // than a row object per line (PGlite) or one huge value (pg), and Postgres does the joining.
-    const result = await sql<{ n: number; last: string; body: string }>`
-      SELECT count(*)::int AS n, max(id) AS last, string_agg(line, E'\n' ORDER BY id) AS body FROM (
-        SELECT t.id AS id, ${line} AS line, (row_number() OVER (ORDER BY t.id) - 1) / ${GROUP_ROWS} AS grp
-        FROM ${s.from}
-        WHERE ${visibleSql(viewer, s)} AND ${lower} AND ${upper} ORDER BY t.id LIMIT ${FETCH_ROWS}
-      ) batch GROUP BY grp ORDER BY grp`.execute(db);
-    return result.rows;
+    const query = sql`
+      SELECT ${copy.select} FROM ${s.from}
+      WHERE ${visibleSql(viewer, s)} AND ${lower} AND ${upper} ORDER BY t.id LIMIT ${FETCH_ROWS}`.compile(db);
+    const converter = new CopyTextToJson(copy.kinds);
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of copyOut(query)) {
+      const batch = converter.push(chunk);
+      if (batch.rows > 0) chunks.push(batch.lines);
+      n += batch.rows;
+    }
+    converter.end();
+    return { lines: Buffer.concat(chunks), n, last: converter.lastFirstValue };
   };
   let pending = fetchBatch(p.after);
   for (;;) {
-    const groups = await pending;
-    const last = groups[groups.length - 1];
-    if (!last) break;
-    const n = groups.reduce((sum, g) => sum + Number(g.n), 0);
+    const { lines, n, last } = await pending;
+    if (n === 0) break;
     const more = n === FETCH_ROWS;
+    if (more && last === null) throw new Error(`snapshot: ${p.entity} row without an id`);
     // Query the next batch while this one is gzipped and sent. If the
     // download is dropped meanwhile, that query's outcome is not wanted.
     if (more) {
-      pending = fetchBatch(last.last);
+      pending = fetchBatch(last);
       pending.catch(() => undefined);
     }
-    let chunk = '';
-    for (const g of groups) chunk += g.body + '\n';
-    hash.update(chunk);
+    hash.update(lines);
     rows += n;
-    yield chunk;
+    yield lines;
     if (!more) break;
   }
   yield JSON.stringify({ end: true, rows, sha256: hash.digest('hex') }) + '\n';

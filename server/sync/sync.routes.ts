@@ -14,6 +14,7 @@ import {
   UpgradeRequiredSchema,
 } from '../../shared/sync/protocol';
 import type { Viewer } from '../../shared/sync/visibility';
+import type { CopyOut } from '../db/copy-out';
 import type { ServerDatabase } from '../db/schema';
 import { authenticate } from '../http/auth-guard';
 import { parseInput } from '../http/validate';
@@ -28,6 +29,8 @@ import { loadViewer, scopeKey } from './viewer';
 
 export interface SyncRoutesOptions {
   db: Kysely<ServerDatabase>;
+  /** The store's COPY reader (ServerDb.copyOut), for snapshots. */
+  copyOut: CopyOut;
   bus: CommitBus;
   hub: LiveHub;
   /** Rows per snapshot part (tests use small parts). */
@@ -128,7 +131,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     } catch (error) {
       return sendSyncError(reply, error);
     }
-    const lines = snapshotPartLines(db, viewer, {
+    const lines = snapshotPartLines({ db, copyOut: opts.copyOut }, viewer, {
       entity: params.entity,
       part: params.part,
       of: query.of,

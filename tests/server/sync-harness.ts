@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../server/app';
+import type { Kysely } from 'kysely';
+import type { ServerDb } from '../../server/db/connection';
 import type { ServerDatabase } from '../../server/db/schema';
 import { createLocalCommitBus, type CommitBus } from '../../server/sync/commit-bus';
 import { LiveHub } from '../../server/sync/live-hub';
@@ -18,13 +19,13 @@ export interface SyncTeam {
 }
 
 export async function buildSyncTeam(
-  db: Kysely<ServerDatabase>,
-  store: 'pglite' | 'postgres',
+  store: Pick<ServerDb, 'db' | 'kind' | 'copyOut'>,
   bus: CommitBus = createLocalCommitBus(),
   opts: { snapshotPartRows?: number } = {},
 ): Promise<SyncTeam> {
-  const app = buildApp({ db, store, version: 'test', signInLimits: { perIpAndEmail: 1000, perIp: 1000 } });
-  await app.register(syncRoutes, { db, bus, hub: new LiveHub(db, { coalesceMs: 5 }), ...opts });
+  const { db } = store;
+  const app = buildApp({ db, store: store.kind, version: 'test', signInLimits: { perIpAndEmail: 1000, perIp: 1000 } });
+  await app.register(syncRoutes, { db, copyOut: store.copyOut, bus, hub: new LiveHub(db, { coalesceMs: 5 }), ...opts });
   await app.ready();
   await insertRegionAndTeam(db, { regionId: 'r_east', teamId: 't_east', regionName: '华东', teamName: '华东一组' });
   await insertRegionAndTeam(db, { regionId: 'r_north', teamId: 't_north', regionName: '华北', teamName: '华北一组' });

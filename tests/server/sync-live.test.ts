@@ -56,7 +56,7 @@ describe.each(storeKinds())('live pokes on %s', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     store = await openServerDb(database.options);
-    team = await buildSyncTeam(store.db, kind, createLocalCommitBus());
+    team = await buildSyncTeam(store, createLocalCommitBus());
     url = await team.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -108,9 +108,9 @@ describe.runIf(process.env.DATABASE_URL)('live pokes across two server instances
     const busA = await createPostgresCommitBus(databaseUrl, () => undefined);
     const busB = await createPostgresCommitBus(databaseUrl, () => undefined);
     buses.push(busA, busB);
-    a = await buildSyncTeam(storeA.db, 'postgres', busA);
+    a = await buildSyncTeam(storeA, busA);
     b = buildApp({ db: storeB.db, store: 'postgres', version: 'test' });
-    await b.register(syncRoutes, { db: storeB.db, bus: busB, hub: new LiveHub(storeB.db, { coalesceMs: 5 }) });
+    await b.register(syncRoutes, { db: storeB.db, copyOut: storeB.copyOut, bus: busB, hub: new LiveHub(storeB.db, { coalesceMs: 5 }) });
     bUrl = await b.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {

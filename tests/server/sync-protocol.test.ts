@@ -18,7 +18,7 @@ describe.each(storeKinds())('sync protocol on %s', (kind) => {
 
   beforeAll(async () => {
     store = await openTestStore(kind);
-    team = await buildSyncTeam(store.db, kind);
+    team = await buildSyncTeam(store);
   });
   afterAll(async () => {
     await team?.app.close();

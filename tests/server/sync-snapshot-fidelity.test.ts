@@ -1,5 +1,6 @@
-import { gunzipSync } from 'node:zlib';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toUser } from '../../server/modules/row-mappers';
 import { toActivity, toLead, toOpportunity } from '../../server/sync/entity-rows';
 import { buildManifest, snapshotPartLines } from '../../server/sync/snapshot';
 import type { SyncEntity } from '../../shared/sync/protocol';
@@ -7,9 +8,10 @@ import type { Viewer } from '../../shared/sync/visibility';
 import { openTestStore, storeKinds, type TestStore } from './store-harness';
 import { insertRegionAndTeam, insertUser } from './fixtures';
 
-// Text that breaks naive JSON writers: quotes, backslashes, newlines, control
-// characters, a lone tab, CJK and an emoji outside the BMP.
-const TRICKY = 'He said "报价" \\ C:\\path\nnext line\r\ttab \u0001\u001f end 😀';
+// Text that breaks naive JSON writers: quotes, backslashes, newlines, every
+// control character COPY escapes and some it does not, DEL, a lone tab, CJK,
+// an emoji outside the BMP, a line separator, and text that looks like COPY's NULL.
+const TRICKY = 'He said "报价" \\ C:\\path\nnext line\r\ttab \u0001\u001f\b\v\f\u007f \\N \u2028 end 😀';
 
 /** Rows of one entity as a snapshot sends them, turned back into objects. */
 async function snapshotRows(store: TestStore, viewer: Viewer, entity: SyncEntity): Promise<Record<string, unknown>[]> {
@@ -17,8 +19,8 @@ async function snapshotRows(store: TestStore, viewer: Viewer, entity: SyncEntity
   const out: Record<string, unknown>[] = [];
   for (const p of manifest.parts.filter((x) => x.entity === entity)) {
     let text = '';
-    for await (const chunk of snapshotPartLines(store.db, viewer, { ...p, snapshotSeq: manifest.snapshotSeq })) {
-      text += typeof chunk === 'string' ? chunk : gunzipSync(chunk).toString('utf8');
+    for await (const chunk of snapshotPartLines(store, viewer, { ...p, snapshotSeq: manifest.snapshotSeq })) {
+      text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     }
     const lines = text.split('\n').filter(Boolean);
     const header = JSON.parse(lines[0] ?? '{}') as { columns: string[] };
@@ -39,6 +41,7 @@ describe.each(storeKinds())('snapshot rows on %s are exactly the shared entities
     await insertRegionAndTeam(store.db, { regionId: 'r1', teamId: 't1' });
     const rep = await insertUser(store.db, { email: 'rep@f.example.com', teamId: 't1', regionId: 'r1' });
     const boss = await insertUser(store.db, { email: 'exec@f.example.com', role: 'executive' });
+    await insertUser(store.db, { email: 'gone@f.example.com', active: false, name: TRICKY, teamId: 't1', regionId: 'r1' });
     exec = { userId: boss.id, role: 'executive', regionId: null, managedRegionIds: [] };
     const t = new Date('2026-11-20T01:02:03.456Z');
     for (let i = 0; i < 7; i++) {
@@ -89,6 +92,12 @@ describe.each(storeKinds())('snapshot rows on %s are exactly the shared entities
       .insertInto('activities')
       .values({ id: 'act_1', type: 'note', lead_id: 'lead_0', opportunity_id: null, owner_id: rep.id, subject: TRICKY, body: TRICKY, occurred_at: t, created_at: t })
       .execute();
+    // Whole seconds, and microseconds (truncated to milliseconds, as the drivers' Dates are); text that is exactly COPY's NULL marker.
+    await store.db
+      .insertInto('activities')
+      .values({ id: 'act_2', type: 'note', lead_id: null, opportunity_id: 'opp_1', owner_id: rep.id, subject: '\\N', body: '', occurred_at: new Date('2026-01-01T00:00:00Z'), created_at: t })
+      .execute();
+    await sql`UPDATE activities SET created_at = '2026-11-20T01:02:03.456789Z' WHERE id = 'act_2'`.execute(store.db);
   });
   afterAll(async () => {
     await store?.close();
@@ -98,6 +107,7 @@ describe.each(storeKinds())('snapshot rows on %s are exactly the shared entities
     ['lead', 'leads', toLead],
     ['opportunity', 'opportunities', toOpportunity],
     ['activity', 'activities', toActivity],
+    ['user', 'users', toUser],
   ] as const)('%s rows round-trip every value', async (entity, table, mapper) => {
     const sent = await snapshotRows(store, exec, entity);
     const stored = await store.db.selectFrom(table).selectAll().orderBy('id').execute();

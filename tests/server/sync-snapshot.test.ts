@@ -22,7 +22,7 @@ describe.each(storeKinds())('snapshot on %s', (kind) => {
 
   beforeAll(async () => {
     store = await openTestStore(kind);
-    team = await buildSyncTeam(store.db, kind, undefined, { snapshotPartRows: 7 });
+    team = await buildSyncTeam(store, undefined, { snapshotPartRows: 7 });
     // Loaded before sync existed (like the seed): version 0, no change-log rows.
     for (let i = 0; i < 20; i++) await insertLead(store.db, `lead_r1_${String(i).padStart(3, '0')}`, team.ids.rep1, 'r_east');
     for (let i = 0; i < 5; i++) await insertLead(store.db, `lead_r2_${i}`, team.ids.rep2, 'r_east');

@@ -15,7 +15,7 @@ describe.each(storeKinds())('cockpit sync against a %s team server', (kind) => {
 
   beforeAll(async () => {
     store = await openTestStore(kind);
-    team = await buildSyncTeam(store.db, kind);
+    team = await buildSyncTeam(store);
     const url = await team.app.listen({ host: '127.0.0.1', port: 0 });
     serverPort = Number(new URL(url).port);
     actors = {
