@@ -61,18 +61,72 @@ export function sqlLiteral(value: unknown): string {
 }
 
 /**
- * PGlite writes COPY output to a blob. PGlite is one connection: the COPY runs
- * while Kysely holds it (SerialPGliteDialect), so it never lands inside
+ * PGlite: `COPY … TO STDOUT` over PGlite's raw protocol stream, with the
+ * CopyData payloads cut out here. (COPY to '/dev/blob' returns a Blob of one
+ * piece per row, and reading that back costs more than the COPY itself.)
+ * PGlite is one connection: the COPY runs while Kysely holds it
+ * (SerialPGliteDialect) and PGlite's own lock, so it never lands inside
  * another caller's transaction.
  */
 export function pgliteCopyOut(db: Kysely<ServerDatabase>, pglite: PGlite): CopyOut {
   return async function* copyOut(query) {
-    const text = `COPY (${inlineParameters(query)}) TO '/dev/blob'`;
-    const result = await db.connection().execute(() => pglite.query(text));
-    // No rows, no blob.
-    if (result.blob) yield new Uint8Array(await result.blob.arrayBuffer());
-    else if (result.affectedRows) throw new Error(`PGlite copied ${result.affectedRows} rows but returned no output`);
+    const message = simpleQueryMessage(`COPY (${inlineParameters(query)}) TO STDOUT`);
+    const chunks: Buffer[] = [];
+    await db.connection().execute(() =>
+      pglite.runExclusive(() =>
+        pglite.execProtocolRawStream(message, {
+          // The chunk is a view of PGlite's memory, valid only during the callback.
+          onRawData: (data) => chunks.push(Buffer.from(data)),
+        }),
+      ),
+    );
+    const rows = copyDataPayloads(Buffer.concat(chunks));
+    if (rows.length > 0) yield rows;
   };
+}
+
+/** A frontend Query message ('Q'): the simple query protocol. */
+function simpleQueryMessage(text: string): Uint8Array {
+  const body = Buffer.from(`${text}\0`, 'utf8');
+  const message = Buffer.allocUnsafe(5 + body.length);
+  message[0] = 0x51;
+  message.writeInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  return message;
+}
+
+/** The CopyData ('d') payloads of a backend message stream, joined; an ErrorResponse ('E') throws its message. */
+export function copyDataPayloads(raw: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(raw.length);
+  let o = 0;
+  let at = 0;
+  while (at + 5 <= raw.length) {
+    const type = raw[at] as number;
+    const length = raw.readInt32BE(at + 1);
+    const start = at + 5;
+    const end = at + 1 + length;
+    if (length < 4 || end > raw.length) throw new Error('COPY: truncated protocol message');
+    if (type === 0x64) {
+      o += raw.copy(out, o, start, end);
+    } else if (type === 0x45) {
+      throw new Error(`COPY failed: ${errorMessage(raw.subarray(start, end))}`);
+    }
+    at = end;
+  }
+  if (at !== raw.length) throw new Error('COPY: truncated protocol message');
+  return out.subarray(0, o);
+}
+
+/** The 'M' (message) field of an ErrorResponse body: code-tagged NUL-terminated strings. */
+function errorMessage(body: Buffer): string {
+  let at = 0;
+  while (at < body.length && body[at] !== 0) {
+    const end = body.indexOf(0, at + 1);
+    if (end < 0) break;
+    if (body[at] === 0x4d) return body.toString('utf8', at + 1, end);
+    at = end + 1;
+  }
+  return 'unknown error';
 }
 
 /** Postgres streams COPY output over a pooled connection of its own. */

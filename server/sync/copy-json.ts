@@ -27,7 +27,7 @@ const LF = 0x0a;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 const HEX = '0123456789abcdef';
-const NULL_BYTES = [0x6e, 0x75, 0x6c, 0x6c];
+const EMPTY = Buffer.alloc(0);
 const TRUE_BYTES = [0x74, 0x72, 0x75, 0x65];
 const FALSE_BYTES = [0x66, 0x61, 0x6c, 0x73, 0x65];
 
@@ -53,10 +53,10 @@ export interface CopyJsonBatch {
  */
 export class CopyTextToJson {
   readonly #kinds: readonly CopyJsonKind[];
-  #carry: Uint8Array = new Uint8Array(0);
+  #carry: Buffer = EMPTY;
   #scratch: Buffer = Buffer.alloc(0);
   /** The first field of the last complete row, as COPY wrote it (keyset cursors use it). */
-  #lastFirstField: Uint8Array | null = null;
+  #lastFirstField: Buffer | null = null;
 
   constructor(kinds: readonly CopyJsonKind[]) {
     if (kinds.length === 0) throw new CopyJsonError('no columns');
@@ -67,17 +67,16 @@ export class CopyTextToJson {
   get lastFirstValue(): string | null {
     const raw = this.#lastFirstField;
     if (!raw || (raw.length === 2 && raw[0] === BACKSLASH && raw[1] === 0x4e)) return null;
-    return unescapeCopyText(Buffer.from(raw).toString('utf8'));
+    return unescapeCopyText(raw.toString('utf8'));
   }
 
   push(chunk: Uint8Array): CopyJsonBatch {
-    let input = chunk;
-    if (this.#carry.length > 0) {
-      input = Buffer.concat([this.#carry, chunk]);
-    }
+    // Always a Buffer: one element kind keeps the byte loops monomorphic.
+    let input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#carry.length > 0) input = Buffer.concat([this.#carry, input]);
     const end = input.lastIndexOf(LF) + 1;
-    this.#carry = end === input.length ? new Uint8Array(0) : input.slice(end);
-    if (end === 0) return { lines: Buffer.alloc(0), rows: 0 };
+    this.#carry = end === input.length ? EMPTY : Buffer.from(input.subarray(end));
+    if (end === 0) return { lines: EMPTY, rows: 0 };
     return this.#convert(input, end);
   }
 
@@ -86,7 +85,8 @@ export class CopyTextToJson {
     if (this.#carry.length > 0) throw new CopyJsonError(`COPY output ended inside a row (${this.#carry.length} bytes without a line end)`);
   }
 
-  #convert(input: Uint8Array, end: number): CopyJsonBatch {
+  /** Converts input[0, end), which ends with LF. */
+  #convert(input: Buffer, end: number): CopyJsonBatch {
     const need = end * MAX_GROWTH + 16;
     if (this.#scratch.length < need) this.#scratch = Buffer.allocUnsafe(need);
     const out = this.#scratch;
@@ -101,20 +101,55 @@ export class CopyTextToJson {
       out[o++] = 0x5b; // [
       for (let c = 0; c < columns; c++) {
         if (c > 0) out[o++] = 0x2c; // ,
-        // Where this field ends: the next TAB, or LF for the last column.
-        let fieldEnd = i;
-        while (fieldEnd < end && input[fieldEnd] !== TAB && input[fieldEnd] !== LF) fieldEnd++;
-        const last = c === columns - 1;
-        const sep = input[fieldEnd];
-        if (fieldEnd >= end || (last ? sep !== LF : sep !== TAB)) {
-          throw new CopyJsonError(`row ${rows + 1} does not have ${columns} fields`);
-        }
-        if (fieldEnd - i === 2 && input[i] === BACKSLASH && input[i + 1] === 0x4e) {
-          for (const b of NULL_BYTES) out[o++] = b;
+        const kind = kinds[c];
+        if (input[i] === BACKSLASH && input[i + 1] === 0x4e && (input[i + 2] === TAB || input[i + 2] === LF)) {
+          // \N: NULL.
+          out[o++] = 0x6e;
+          out[o++] = 0x75;
+          out[o++] = 0x6c;
+          out[o++] = 0x6c;
+          i += 2;
+        } else if (kind === 'string') {
+          // The bulk of the bytes: one pass, escaping as it copies. The row's LF always stops it.
+          out[o++] = QUOTE;
+          for (;;) {
+            const b = input[i] as number;
+            if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) {
+              out[o++] = b;
+              i++;
+            } else if (b === TAB || b === LF) {
+              break;
+            } else if (b === QUOTE) {
+              out[o++] = BACKSLASH;
+              out[o++] = QUOTE;
+              i++;
+            } else if (b === BACKSLASH) {
+              const next = input[i + 1] as number;
+              if (next === 0x76) {
+                // \v has no short JSON escape.
+                o = writeUnicodeEscape(0x0b, out, o);
+              } else if (next === BACKSLASH || next === 0x62 || next === 0x66 || next === 0x6e || next === 0x72 || next === 0x74) {
+                out[o++] = BACKSLASH;
+                out[o++] = next;
+              } else {
+                throw new CopyJsonError(`row ${rows + 1} column ${c + 1}: unexpected COPY escape \\${String.fromCharCode(next)}`);
+              }
+              i += 2;
+            } else {
+              o = writeUnicodeEscape(b, out, o);
+              i++;
+            }
+          }
+          out[o++] = QUOTE;
         } else {
-          o = writeField(kinds[c] as CopyJsonKind, input, i, fieldEnd, out, o, rows + 1, c);
+          let fieldEnd = i;
+          while (input[fieldEnd] !== TAB && input[fieldEnd] !== LF) fieldEnd++;
+          o = writeField(kind as CopyJsonKind, input, i, fieldEnd, out, o, rows + 1, c);
+          i = fieldEnd;
         }
-        i = fieldEnd + 1;
+        // Each field ends with TAB, the last with LF.
+        if (input[i] !== (c === columns - 1 ? LF : TAB)) throw new CopyJsonError(`row ${rows + 1} does not have ${columns} fields`);
+        i++;
       }
       out[o++] = 0x5d; // ]
       out[o++] = LF;
@@ -123,15 +158,15 @@ export class CopyTextToJson {
     // First field of the last row, for the next keyset batch.
     let firstEnd = lastRowStart;
     while (input[firstEnd] !== TAB && input[firstEnd] !== LF) firstEnd++;
-    this.#lastFirstField = input.slice(lastRowStart, firstEnd);
+    this.#lastFirstField = Buffer.from(input.subarray(lastRowStart, firstEnd));
     return { lines: Buffer.from(out.subarray(0, o)), rows };
   }
 }
 
-function writeField(kind: CopyJsonKind, input: Uint8Array, from: number, to: number, out: Buffer, o: number, row: number, column: number): number {
+function writeField(kind: CopyJsonKind, input: Buffer, from: number, to: number, out: Buffer, o: number, row: number, column: number): number {
   switch (kind) {
     case 'string':
-      return writeString(input, from, to, out, o);
+      throw new CopyJsonError('strings are converted inline');
     case 'timestamp':
       return writeTimestamp(input, from, to, out, o, row, column);
     case 'number':
@@ -166,36 +201,6 @@ function writeField(kind: CopyJsonKind, input: Uint8Array, from: number, to: num
   }
 }
 
-/** A COPY text value as a JSON string: `"` and raw control bytes escaped; COPY's own escapes mostly are JSON's. */
-function writeString(input: Uint8Array, from: number, to: number, out: Buffer, o: number): number {
-  out[o++] = QUOTE;
-  for (let i = from; i < to; i++) {
-    const b = input[i] as number;
-    if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) {
-      out[o++] = b;
-    } else if (b === QUOTE) {
-      out[o++] = BACKSLASH;
-      out[o++] = QUOTE;
-    } else if (b === BACKSLASH) {
-      const next = input[i + 1];
-      i++;
-      if (next === 0x76) {
-        // \v has no short JSON escape.
-        o = writeUnicodeEscape(0x0b, out, o);
-      } else if (next === BACKSLASH || next === 0x62 || next === 0x66 || next === 0x6e || next === 0x72 || next === 0x74) {
-        out[o++] = BACKSLASH;
-        out[o++] = next;
-      } else {
-        throw new CopyJsonError(`unexpected COPY escape \\${String.fromCharCode(next ?? 0x3f)}`);
-      }
-    } else {
-      o = writeUnicodeEscape(b, out, o);
-    }
-  }
-  out[o++] = QUOTE;
-  return o;
-}
-
 function writeUnicodeEscape(code: number, out: Buffer, o: number): number {
   out[o++] = BACKSLASH;
   out[o++] = 0x75; // u
@@ -208,7 +213,7 @@ function writeUnicodeEscape(code: number, out: Buffer, o: number): number {
 
 const DIGIT_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
-function writeTimestamp(input: Uint8Array, from: number, to: number, out: Buffer, o: number, row: number, column: number): number {
+function writeTimestamp(input: Buffer, from: number, to: number, out: Buffer, o: number, row: number, column: number): number {
   const length = to - from;
   // `YYYY-MM-DD HH:MM:SS` then optionally `.` and 1–6 digits.
   let ok = (length === 19 || (length >= 21 && length <= 26 && input[from + 19] === 0x2e)) && input[from + 10] === 0x20;

@@ -140,7 +140,8 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
       until: query.until ?? null,
     });
     reply.header('content-type', 'application/gzip');
-    return reply.send(Readable.from(lines).pipe(createGzip({ level: 6 })));
+    // Level 1: the server's CPU, not the bytes, limits a first sync (~20% more bytes than level 6 at about half the CPU).
+    return reply.send(Readable.from(lines).pipe(createGzip({ level: 1 })));
   });
 
   await app.register(websocket);

@@ -114,4 +114,15 @@ describe.each(storeKinds())('snapshot rows on %s are exactly the shared entities
     const expected = stored.map((r) => ({ ...(mapper as (row: unknown) => Record<string, unknown>)(r), version: Number(r.version) }));
     expect(sent.sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual(expected);
   });
+
+  it('a failing COPY names the problem and leaves the store usable', async () => {
+    const read = async () => {
+      for await (const chunk of store.copyOut(sql`SELECT nope FROM leads WHERE id = ${'lead_0'}`.compile(store.db))) void chunk;
+    };
+    await expect(read()).rejects.toThrow(/column "nope" does not exist/);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of store.copyOut(sql`SELECT id, name FROM leads WHERE id = ${"lead_'0"} OR id = ${'lead_1'}`.compile(store.db))) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('lead_1\t王芳 1\n');
+    expect(await store.db.selectFrom('leads').select('id').where('id', '=', 'lead_2').executeTakeFirst()).toEqual({ id: 'lead_2' });
+  });
 });
