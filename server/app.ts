@@ -22,6 +22,8 @@ export interface BuildAppOptions {
   logger?: LoggerOptions | FastifyBaseLogger | boolean;
   /** Sign-in rate limits; defaults to DEFAULT_SIGN_IN_LIMITS. */
   signInLimits?: Partial<SignInLimits>;
+  /** Called with the change-log seq after a commit outside the sync routes (user admin), to poke cockpits. */
+  onCommit?: (seq: number) => void;
 }
 
 function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
@@ -56,7 +58,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(rateLimit, { global: false });
   app.register(healthRoutes, { db, store, version });
   app.register(authRoutes, { db, limits });
-  app.register(usersRoutes, { db });
+  app.register(usersRoutes, { db, ...(options.onCommit ? { onCommit: options.onCommit } : {}) });
   app.register(teamsRoutes, { db });
   return app;
 }

@@ -44,8 +44,9 @@ export { DEFAULT_PORT };
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const logger = createServerLogger(opts.logLevel ?? 'info', opts.logDestination);
   const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
-  const app = buildApp({ db: store.db, store: store.kind, version: serverVersion(), logger });
   let bus: CommitBus | null = null;
+  // User admin commits poke cockpits too (the bus exists by the time a request can arrive).
+  const app = buildApp({ db: store.db, store: store.kind, version: serverVersion(), logger, onCommit: (seq) => bus?.publish(seq) });
   try {
     // Several instances may share one Postgres: commits reach every instance's cockpits via NOTIFY.
     bus = opts.databaseUrl

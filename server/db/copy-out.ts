@@ -69,18 +69,31 @@ export function sqlLiteral(value: unknown): string {
  * another caller's transaction.
  */
 export function pgliteCopyOut(db: Kysely<ServerDatabase>, pglite: PGlite): CopyOut {
+  // Batches come in similar sizes: start each buffer at the last one's size, so it rarely grows.
+  let lastLength = 1 << 20;
   return async function* copyOut(query) {
     const message = simpleQueryMessage(`COPY (${inlineParameters(query)}) TO STDOUT`);
-    const chunks: Buffer[] = [];
+    // One growing buffer: a batch arrives as hundreds of small chunks.
+    let raw = Buffer.allocUnsafe(lastLength + (lastLength >> 4));
+    let length = 0;
     await db.connection().execute(() =>
       pglite.runExclusive(() =>
         pglite.execProtocolRawStream(message, {
           // The chunk is a view of PGlite's memory, valid only during the callback.
-          onRawData: (data) => chunks.push(Buffer.from(data)),
+          onRawData: (data) => {
+            if (length + data.length > raw.length) {
+              const bigger = Buffer.allocUnsafe(Math.max(raw.length * 2, length + data.length));
+              raw.copy(bigger, 0, 0, length);
+              raw = bigger;
+            }
+            raw.set(data, length);
+            length += data.length;
+          },
         }),
       ),
     );
-    const rows = copyDataPayloads(Buffer.concat(chunks));
+    lastLength = length;
+    const rows = copyDataPayloads(raw.subarray(0, length));
     if (rows.length > 0) yield rows;
   };
 }
@@ -95,9 +108,11 @@ function simpleQueryMessage(text: string): Uint8Array {
   return message;
 }
 
-/** The CopyData ('d') payloads of a backend message stream, joined; an ErrorResponse ('E') throws its message. */
+/**
+ * The CopyData ('d') payloads of a backend message stream, joined in place
+ * (each moves towards the front of `raw`); an ErrorResponse ('E') throws its message.
+ */
 export function copyDataPayloads(raw: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(raw.length);
   let o = 0;
   let at = 0;
   while (at + 5 <= raw.length) {
@@ -107,14 +122,15 @@ export function copyDataPayloads(raw: Buffer): Buffer {
     const end = at + 1 + length;
     if (length < 4 || end > raw.length) throw new Error('COPY: truncated protocol message');
     if (type === 0x64) {
-      o += raw.copy(out, o, start, end);
+      raw.copyWithin(o, start, end);
+      o += end - start;
     } else if (type === 0x45) {
       throw new Error(`COPY failed: ${errorMessage(raw.subarray(start, end))}`);
     }
     at = end;
   }
   if (at !== raw.length) throw new Error('COPY: truncated protocol message');
-  return out.subarray(0, o);
+  return raw.subarray(0, o);
 }
 
 /** The 'M' (message) field of an ErrorResponse body: code-tagged NUL-terminated strings. */

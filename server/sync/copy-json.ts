@@ -31,7 +31,7 @@ const EMPTY = Buffer.alloc(0);
 const TRUE_BYTES = [0x74, 0x72, 0x75, 0x65];
 const FALSE_BYTES = [0x66, 0x61, 0x6c, 0x73, 0x65];
 
-/** Output bytes per input byte, at most (a control byte becomes `\u00XX`); fields and rows add less than their separators cover. */
+/** Output bytes per input byte of a row, at most (a control byte becomes `\u00XX`); fields and rows add less than their separators cover. */
 const MAX_GROWTH = 6;
 
 export class CopyJsonError extends Error {
@@ -54,7 +54,6 @@ export interface CopyJsonBatch {
 export class CopyTextToJson {
   readonly #kinds: readonly CopyJsonKind[];
   #carry: Buffer = EMPTY;
-  #scratch: Buffer = Buffer.alloc(0);
   /** The first field of the last complete row, as COPY wrote it (keyset cursors use it). */
   #lastFirstField: Buffer | null = null;
 
@@ -87,9 +86,9 @@ export class CopyTextToJson {
 
   /** Converts input[0, end), which ends with LF. */
   #convert(input: Buffer, end: number): CopyJsonBatch {
-    const need = end * MAX_GROWTH + 16;
-    if (this.#scratch.length < need) this.#scratch = Buffer.allocUnsafe(need);
-    const out = this.#scratch;
+    // Sized for typical text (quotes, commas, ISO timestamps add ~15%); grown before a row that might not fit.
+    // A fresh buffer per call: the caller keeps the lines, and a right-sized one spares the GC.
+    let out = Buffer.allocUnsafe(Math.ceil(end * 1.25) + 4096);
     const kinds = this.#kinds;
     const columns = kinds.length;
     let o = 0;
@@ -98,6 +97,13 @@ export class CopyTextToJson {
     let lastRowStart = 0;
     while (i < end) {
       lastRowStart = i;
+      const rowEnd = input.indexOf(LF, i);
+      const worst = o + (rowEnd + 1 - i) * MAX_GROWTH + 16;
+      if (worst > out.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, worst));
+        out.copy(bigger, 0, 0, o);
+        out = bigger;
+      }
       out[o++] = 0x5b; // [
       for (let c = 0; c < columns; c++) {
         if (c > 0) out[o++] = 0x2c; // ,
@@ -159,7 +165,7 @@ export class CopyTextToJson {
     let firstEnd = lastRowStart;
     while (input[firstEnd] !== TAB && input[firstEnd] !== LF) firstEnd++;
     this.#lastFirstField = Buffer.from(input.subarray(lastRowStart, firstEnd));
-    return { lines: Buffer.from(out.subarray(0, o)), rows };
+    return { lines: out.subarray(0, o), rows };
   }
 }
 

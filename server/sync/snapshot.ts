@@ -222,7 +222,7 @@ export async function* snapshotPartLines(
       n += batch.rows;
     }
     converter.end();
-    return { lines: Buffer.concat(chunks), n, last: converter.lastFirstValue };
+    return { lines: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), n, last: converter.lastFirstValue };
   };
   let pending = fetchBatch(p.after);
   for (;;) {

@@ -24,7 +24,7 @@ export async function buildSyncTeam(
   opts: { snapshotPartRows?: number } = {},
 ): Promise<SyncTeam> {
   const { db } = store;
-  const app = buildApp({ db, store: store.kind, version: 'test', signInLimits: { perIpAndEmail: 1000, perIp: 1000 } });
+  const app = buildApp({ db, store: store.kind, onCommit: (seq) => bus.publish(seq), version: 'test', signInLimits: { perIpAndEmail: 1000, perIp: 1000 } });
   await app.register(syncRoutes, { db, copyOut: store.copyOut, bus, hub: new LiveHub(db, { coalesceMs: 5 }), ...opts });
   await app.ready();
   await insertRegionAndTeam(db, { regionId: 'r_east', teamId: 't_east', regionName: '华东', teamName: '华东一组' });

@@ -9,6 +9,7 @@ import { syncRoutes } from '../../server/sync/sync.routes';
 import type { LiveMessage } from '../../shared/sync/protocol';
 import { openServerDb, type ServerDb } from '../../server/db/connection';
 import { createTestDatabase, storeKinds, type TestDatabase } from './store-harness';
+import { bearer, insertUser, signIn } from './fixtures';
 import { buildSyncTeam, mutation, newCockpit, push, type SyncTeam } from './sync-harness';
 
 /** Collects live messages of one socket; `next` waits for the next poke. */
@@ -81,6 +82,20 @@ describe.each(storeKinds())('live pokes on %s', (kind) => {
     } finally {
       rep1.close();
       rep3.close();
+    }
+  });
+
+  it('pokes cockpits after a user admin commit too', async () => {
+    const admin = await insertUser(store.db, { email: 'admin@live.example.com', role: 'admin' });
+    const adminToken = await signIn(team.app, admin.email, admin.password);
+    const rep1 = await LiveClient.connect(url, team.tokens.rep1);
+    try {
+      const renamed = await team.app.inject({ method: 'PATCH', url: `/api/users/${team.ids.rep3}`, headers: bearer(adminToken), payload: { displayName: '赵六' } });
+      expect(renamed.statusCode).toBe(200);
+      const change = await store.db.selectFrom('change_log').select('seq').where('entity_id', '=', team.ids.rep3).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(await rep1.next()).toEqual({ t: 'poke', seq: Number(change.seq) });
+    } finally {
+      rep1.close();
     }
   });
 

@@ -25,7 +25,7 @@ function convertAll(kinds: CopyJsonKind[], input: string, chunkSize = Infinity):
 }
 
 const EVERY_CONTROL = Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('');
-const STRINGS = ['', 'plain', 'He said "报价"', 'C:\\path\\N', '\\N', EVERY_CONTROL, 'tab\tand\nnewline\r\n', '\u007f\u2028\u2029 😀 王芳'];
+const STRINGS = ['', '\u0001'.repeat(20_000), 'plain', 'He said "报价"', 'C:\\path\\N', '\\N', EVERY_CONTROL, 'tab\tand\nnewline\r\n', '\u007f\u2028\u2029 😀 王芳'];
 
 describe('COPY text to JSON lines', () => {
   it('writes every string exactly as JSON.stringify does', () => {

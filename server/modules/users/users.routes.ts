@@ -12,13 +12,13 @@ import { IdSchema } from '../../../shared/domain/entities';
 import type { ServerDatabase } from '../../db/schema';
 import { authenticate, requireRole } from '../../http/auth-guard';
 import { parseInput } from '../../http/validate';
-import { createUser, listUsers, updateUser } from './users.service';
+import { createUser, listUsers, updateUser, type OnUserCommit } from './users.service';
 
 const UserIdParamsSchema = z.object({ id: IdSchema });
 
 /** User administration; admins only. */
-export async function usersRoutes(app: FastifyInstance, options: { db: Kysely<ServerDatabase> }): Promise<void> {
-  const { db } = options;
+export async function usersRoutes(app: FastifyInstance, options: { db: Kysely<ServerDatabase>; onCommit?: OnUserCommit }): Promise<void> {
+  const { db, onCommit } = options;
 
   app.get('/api/users', async (request): Promise<UserListResponse> => {
     requireRole(await authenticate(db, request), 'admin');
@@ -30,7 +30,7 @@ export async function usersRoutes(app: FastifyInstance, options: { db: Kysely<Se
     const actor = await authenticate(db, request);
     requireRole(actor, 'admin');
     const input = parseInput(CreateUserRequestSchema, request.body, 'body');
-    const user = await createUser(db, input);
+    const user = await createUser(db, input, onCommit);
     request.log.info({ userId: user.id, by: actor.user.id }, 'user created');
     const response: UserResponse = { user };
     return reply.status(201).send(response);
@@ -41,7 +41,7 @@ export async function usersRoutes(app: FastifyInstance, options: { db: Kysely<Se
     requireRole(actor, 'admin');
     const { id } = parseInput(UserIdParamsSchema, request.params, 'params');
     const patch = parseInput(UpdateUserRequestSchema, request.body, 'body');
-    const user = await updateUser(db, id, patch, actor.user.id);
+    const user = await updateUser(db, id, patch, actor.user.id, onCommit);
     request.log.info({ userId: id, by: actor.user.id, changed: Object.keys(patch) }, 'user updated');
     return { user };
   });

@@ -43,8 +43,11 @@ function mapWriteError(error: unknown, email: string): unknown {
   return error;
 }
 
+/** After a user write commits: its change-log seq, so open cockpits can be poked. */
+export type OnUserCommit = (seq: number) => void;
+
 /** Creates a user; the email is stored lower-cased and must be unused (409 otherwise). */
-export async function createUser(db: Kysely<ServerDatabase>, input: CreateUserRequest): Promise<User> {
+export async function createUser(db: Kysely<ServerDatabase>, input: CreateUserRequest, onCommit?: OnUserCommit): Promise<User> {
   const email = input.email.trim().toLowerCase();
   const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
   if (existing) throw duplicateEmail(email);
@@ -52,7 +55,7 @@ export async function createUser(db: Kysely<ServerDatabase>, input: CreateUserRe
   const regionId = await resolvePlacement(db, teamId, input.regionId);
   const passwordHash = await hashPassword(input.password);
   try {
-    return await db.transaction().execute(async (trx) => {
+    const { user, seq } = await db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('users')
         .values({
@@ -68,9 +71,10 @@ export async function createUser(db: Kysely<ServerDatabase>, input: CreateUserRe
         .returning(USER_COLUMNS)
         .executeTakeFirstOrThrow();
       const user = toUser(row);
-      await recordUserChange(trx, user);
-      return user;
+      return { user, seq: await recordUserChange(trx, user) };
     });
+    onCommit?.(seq);
+    return user;
   } catch (error) {
     throw mapWriteError(error, email);
   }
@@ -86,6 +90,7 @@ export async function updateUser(
   id: string,
   patch: UpdateUserRequest,
   actorId: string,
+  onCommit?: OnUserCommit,
 ): Promise<User> {
   // Guard against an admin locking themselves out.
   if (id === actorId && patch.active === false) {
@@ -95,7 +100,7 @@ export async function updateUser(
     throw new AppError('bad_request', 'You cannot remove your own admin role', ['role']);
   }
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-  return db.transaction().execute(async (trx) => {
+  const { user, seq } = await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new AppError('not_found', `No user with id ${id}`);
     const teamId = patch.teamId === undefined ? current.team_id : patch.teamId;
@@ -123,12 +128,13 @@ export async function updateUser(
         await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
       }
       const user = toUser(row);
-      await recordUserChange(trx, user);
-      return user;
+      return { user, seq: await recordUserChange(trx, user) };
     } catch (error) {
       throw mapWriteError(error, current.email);
     }
   });
+  onCommit?.(seq);
+  return user;
 }
 
 /** A page of users ordered by name, with the total matching the filters. */
