@@ -28,7 +28,7 @@ const NOW = Date.parse('2026-03-02T02:00:00Z');
 const VIEWER_EMAIL = 'exec@demo.example.com';
 const TARGET_RATIO = 1.5;
 const STEP_TIMEOUT_MS = 10 * 60_000;
-const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3) || 3));
+const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5) || 5));
 
 function viewerAccount() {
   const account = DEMO_ACCOUNTS.find((a) => a.email === VIEWER_EMAIL);

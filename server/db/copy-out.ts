@@ -44,12 +44,12 @@ export function inlineParameters(query: CompiledQuery): string {
   return out;
 }
 
-/** A value as a SQL literal (standard_conforming_strings is on in every Postgres we support). */
+/** A value as a SQL literal. Text is an E'' string, which reads the same whatever standard_conforming_strings says. */
 export function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') {
     if (value.includes('\0')) throw new Error('sqlLiteral: text may not contain NUL');
-    return `'${value.replaceAll("'", "''")}'`;
+    return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`sqlLiteral: ${value} is not a finite number`);

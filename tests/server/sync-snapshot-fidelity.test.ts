@@ -48,7 +48,8 @@ describe.each(storeKinds())('snapshot rows on %s are exactly the shared entities
       await store.db
         .insertInto('leads')
         .values({
-          id: `lead_${i}`,
+          // One id with a backslash and a quote: keyset cursors and inlined COPY literals must keep it intact.
+          id: i === 6 ? "lead_6\\'x" : `lead_${i}`,
           name: i === 0 ? TRICKY : `王芳 ${i}`,
           mobile: i % 2 ? null : '+86 138-0013-8000',
           company: i === 1 ? TRICKY : null,
@@ -121,7 +122,7 @@ describe.each(storeKinds())('snapshot rows on %s are exactly the shared entities
     };
     await expect(read()).rejects.toThrow(/column "nope" does not exist/);
     const chunks: Uint8Array[] = [];
-    for await (const chunk of store.copyOut(sql`SELECT id, name FROM leads WHERE id = ${"lead_'0"} OR id = ${'lead_1'}`.compile(store.db))) chunks.push(chunk);
+    for await (const chunk of store.copyOut(sql`SELECT id, name FROM leads WHERE id = ${"lead_'0\\"} OR id = ${'lead_1'}`.compile(store.db))) chunks.push(chunk);
     expect(Buffer.concat(chunks).toString('utf8')).toBe('lead_1\t王芳 1\n');
     expect(await store.db.selectFrom('leads').select('id').where('id', '=', 'lead_2').executeTakeFirst()).toEqual({ id: 'lead_2' });
   });

@@ -89,8 +89,8 @@ describe('COPY text to JSON lines', () => {
 
 describe('inlining parameters for COPY', () => {
   it('replaces $n with literals, leaving quoted text alone', () => {
-    const query = CompiledQuery.raw(`SELECT '$1', "$2" FROM t WHERE a = $1 AND b > $2 AND c = $10`, ["o'brien", 5, 'x', 'x', 'x', 'x', 'x', 'x', 'x', true]);
-    expect(inlineParameters(query)).toBe(`SELECT '$1', "$2" FROM t WHERE a = 'o''brien' AND b > 5 AND c = TRUE`);
+    const query = CompiledQuery.raw(`SELECT '$1', "$2" FROM t WHERE a = $1 AND b > $2 AND c = $10`, ["o'brien\\x", 5, 'x', 'x', 'x', 'x', 'x', 'x', 'x', true]);
+    expect(inlineParameters(query)).toBe(`SELECT '$1', "$2" FROM t WHERE a = E'o''brien\\\\x' AND b > 5 AND c = TRUE`);
   });
 
   it('refuses values it cannot write safely', () => {
