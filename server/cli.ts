@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   VERITY_DATA_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Days the change log keeps a change; a cockpit away longer rebuilds its cache. */
+  VERITY_CHANGE_LOG_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
 });
 
 const StartArgsSchema = z.object({
@@ -99,6 +101,7 @@ async function runStart(values: Record<string, unknown>): Promise<void> {
     demo: args.demo,
     logLevel: env.LOG_LEVEL ?? 'info',
     log: (line) => process.stdout.write(`${line}\n`),
+    ...(env.VERITY_CHANGE_LOG_DAYS ? { changeLogRetentionDays: env.VERITY_CHANGE_LOG_DAYS } : {}),
   });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

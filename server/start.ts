@@ -7,6 +7,7 @@ import { DEFAULT_PORT } from './defaults';
 import { createServerLogger } from './logging';
 import { ensureDemoData } from './seed/demo';
 import { createLocalCommitBus, createPostgresCommitBus, type CommitBus } from './sync/commit-bus';
+import { compactChangeLog, DEFAULT_CHANGE_LOG_RETENTION_DAYS } from './sync/compaction';
 import { LiveHub } from './sync/live-hub';
 import { syncRoutes } from './sync/sync.routes';
 import { serverVersion } from './version';
@@ -28,6 +29,8 @@ export interface StartServerOptions {
   demo?: boolean;
   /** Human-readable lines (the demo sign-ins); default: logged at info. */
   log?: (line: string) => void;
+  /** Days the change log keeps a change (compacted hourly); default DEFAULT_CHANGE_LOG_RETENTION_DAYS. */
+  changeLogRetentionDays?: number;
 }
 
 export interface RunningServer {
@@ -40,8 +43,14 @@ export interface RunningServer {
 
 export { DEFAULT_PORT };
 
+const COMPACTION_EVERY_MS = 60 * 60 * 1000;
+
 /** Opens (and migrates) the store, then serves the HTTP API until `close()`. */
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const retentionDays = opts.changeLogRetentionDays ?? DEFAULT_CHANGE_LOG_RETENTION_DAYS;
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(`changeLogRetentionDays must be a whole number of days, 1 or more (got ${retentionDays})`);
+  }
   const logger = createServerLogger(opts.logLevel ?? 'info', opts.logDestination);
   const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
   let bus: CommitBus | null = null;
@@ -67,10 +76,26 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   app.log.info({ url, store: store.kind }, 'listening');
 
+  // Old changes leave the log; a cockpit that was away longer rebuilds from a snapshot.
+  let compacting: Promise<void> = Promise.resolve();
+  const compact = (): void => {
+    compacting = compactChangeLog(store.db, { retentionDays }).then(
+      (r) => {
+        if (r.removed > 0) app.log.info({ removed: r.removed, compactedThrough: r.compactedThrough }, 'change log compacted');
+      },
+      (error: unknown) => app.log.error({ err: error }, 'change log compaction failed'),
+    );
+  };
+  compact();
+  const compaction = setInterval(compact, COMPACTION_EVERY_MS);
+  compaction.unref();
+
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       app.log.info('shutting down');
+      clearInterval(compaction);
+      await compacting;
       try {
         // Stops accepting, answers 503 to new requests on kept-alive sockets, waits for in-flight ones.
         await app.close();

@@ -164,6 +164,8 @@ export interface TasksTable {
 export interface SyncCounterTable {
   id: number;
   seq: Int8;
+  /** The highest seq removed from the change log by compaction (0: nothing removed). */
+  compacted_through: ColumnType<string | number, number | bigint | string | undefined, number | bigint | string>;
 }
 
 export interface ChangeLogTable {

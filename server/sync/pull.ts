@@ -24,8 +24,10 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
   if (client.scopeKey === '') await setScopeKey(db, q.clientId, key);
 
   // Read the committed high-water mark first: rows above it may still be in flight.
-  const head = Number((await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()).seq);
+  const counter = await db.selectFrom('sync_counter').select(['seq', 'compacted_through']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const head = Number(counter.seq);
   if (q.cursor > head) throw new SyncResetError('cursor_expired', 'This cache is ahead of the server (restored or replaced); Verity rebuilds it.');
+  if (q.cursor < Number(counter.compacted_through)) throw compactedAway();
 
   const rows = await db
     .selectFrom('change_log')
@@ -36,6 +38,8 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
     .orderBy('seq')
     .limit(q.limit + 1)
     .execute();
+  // Compaction may have committed between the two reads: then rows after the cursor may be gone.
+  if (q.cursor < (await compactedThrough(db))) throw compactedAway();
   const hasMore = rows.length > q.limit;
   const page = hasMore ? rows.slice(0, q.limit) : rows;
   const cursor = hasMore ? Number(page[page.length - 1]?.seq ?? q.cursor) : head;
@@ -75,6 +79,17 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
   const mutationResults: MutationResult[] = results.map((r) => resultFromRow(r, locale));
   await db.updateTable('sync_clients').set({ seen_at: new Date() }).where('client_id', '=', q.clientId).execute();
   return { changes, mutationResults, lastMutationId: client.lastMutationId, cursor, hasMore };
+}
+
+function compactedAway(): SyncResetError {
+  return new SyncResetError(
+    'cursor_expired',
+    'This computer was away longer than the server keeps changes; Verity rebuilds its local copy. Unsent changes are kept.',
+  );
+}
+
+async function compactedThrough(db: Kysely<ServerDatabase>): Promise<number> {
+  return Number((await db.selectFrom('sync_counter').select('compacted_through').where('id', '=', 1).executeTakeFirstOrThrow()).compacted_through);
 }
 
 export async function setScopeKey(db: Kysely<ServerDatabase>, clientId: string, key: string): Promise<void> {

@@ -78,6 +78,10 @@ describe.each(storeKinds())('server migrations on %s', (kind) => {
         expect(await hasIndex(db, 'leads_owner_idx')).toBe(true);
         expect(await hasIndex(db, 'tasks_owner_idx')).toBe(true);
       }
+      if (name === '0004_change_log_compaction') {
+        expect(await hasIndex(db, 'change_log_at_idx')).toBe(true);
+        expect(snapshots[i + 1]?.columns).toContain('sync_counter.compacted_through:bigint');
+      }
     }
 
     for (let i = names.length; i > 0; i -= 1) {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { compactChangeLog } from '../../server/sync/compaction';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalActor } from '../../main/sync/local-apply';
 import { insertLead, mutation, newCockpit, push, buildSyncTeam, type SyncTeam } from '../server/sync-harness';
@@ -97,6 +99,37 @@ describe.each(storeKinds())('cockpit sync against a %s team server', (kind) => {
     expect(c.engine.status()).toMatchObject({ pendingWrites: 0, needsAttention: 0 });
     const server = await store.db.selectFrom('leads').select('city').where('id', '=', leadId).executeTakeFirstOrThrow();
     expect(server.city).toBe('宁波');
+    await net.cut();
+  });
+
+  it('a cockpit away longer than the change log keeps rebuilds its cache and still sends what it queued', async () => {
+    const net = new NetSwitch(serverPort);
+    const url = await net.open();
+    const c = cockpit(url, 'rep1');
+    c.engine.start();
+    await c.engine.syncNow();
+    expect(c.engine.status().state).toBe('online');
+
+    await net.cut();
+    c.engine.mutate('lead.update@1', { leadId: 'seed_r1_20', patch: { city: '嘉兴' }, base: { city: '杭州' } });
+    // Meanwhile the manager edits another of the rep's leads, and months later the server compacts its log past that.
+    const mgr = newCockpit();
+    const changed = await push(team.app, team.tokens.manager, mgr, [mutation(mgr, 'lead.update@1', { leadId: 'seed_r1_21', patch: { city: '湖州' }, base: { city: '杭州' } })]);
+    expect(changed.body.results[0]?.status).toBe('applied');
+    await sql`UPDATE change_log SET at = now() - interval '100 days'`.execute(store.db);
+    const compacted = await compactChangeLog(store.db, { retentionDays: 90 });
+    expect(compacted.removed).toBeGreaterThan(0);
+    const bootstrapsBefore = c.statuses.filter((s) => s.bootstrap).length;
+
+    await net.restore();
+    await c.engine.syncNow();
+    expect(c.engine.status()).toMatchObject({ state: 'online', pendingWrites: 0, needsAttention: 0 });
+    // It rebuilt from a snapshot (the change it missed is there) and its queued edit reached the server.
+    expect(c.statuses.filter((s) => s.bootstrap).length).toBeGreaterThan(bootstrapsBefore);
+    expect(c.row('lead', 'seed_r1_21')).toMatchObject({ city: '湖州' });
+    expect(c.row('lead', 'seed_r1_20')).toMatchObject({ city: '嘉兴' });
+    const server = await store.db.selectFrom('leads').select('city').where('id', '=', 'seed_r1_20').executeTakeFirstOrThrow();
+    expect(server.city).toBe('嘉兴');
     await net.cut();
   });
 
