@@ -7,7 +7,7 @@ import { DEFAULT_PORT } from './defaults';
 import { createServerLogger } from './logging';
 import { ensureDemoData } from './seed/demo';
 import { createLocalCommitBus, createPostgresCommitBus, type CommitBus } from './sync/commit-bus';
-import { compactChangeLog, DEFAULT_CHANGE_LOG_RETENTION_DAYS } from './sync/compaction';
+import { checkRetentionDays, compactChangeLog, DEFAULT_CHANGE_LOG_RETENTION_DAYS } from './sync/compaction';
 import { LiveHub } from './sync/live-hub';
 import { syncRoutes } from './sync/sync.routes';
 import { serverVersion } from './version';
@@ -48,9 +48,7 @@ const COMPACTION_EVERY_MS = 60 * 60 * 1000;
 /** Opens (and migrates) the store, then serves the HTTP API until `close()`. */
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const retentionDays = opts.changeLogRetentionDays ?? DEFAULT_CHANGE_LOG_RETENTION_DAYS;
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw new Error(`changeLogRetentionDays must be a whole number of days, 1 or more (got ${retentionDays})`);
-  }
+  checkRetentionDays(retentionDays);
   const logger = createServerLogger(opts.logLevel ?? 'info', opts.logDestination);
   const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
   let bus: CommitBus | null = null;

@@ -19,10 +19,13 @@ export interface CompactionResult {
  * silently skipped. Current rows stay in their tables; only history of
  * changes goes.
  */
+/** Throws unless `days` is a whole number of days, 1 or more. */
+export function checkRetentionDays(days: number): void {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`change log retention must be a whole number of days, 1 or more (got ${days})`);
+}
+
 export async function compactChangeLog(db: Kysely<ServerDatabase>, opts: { retentionDays: number; now?: Date }): Promise<CompactionResult> {
-  if (!Number.isFinite(opts.retentionDays) || opts.retentionDays < 1) {
-    throw new Error(`compactChangeLog: retentionDays must be 1 or more, got ${opts.retentionDays}`);
-  }
+  checkRetentionDays(opts.retentionDays);
   const cutoff = new Date((opts.now ?? new Date()).getTime() - opts.retentionDays * DAY_MS);
   return db.transaction().execute(async (trx) => {
     const counter = await trx.selectFrom('sync_counter').select('compacted_through').where('id', '=', 1).executeTakeFirstOrThrow();

@@ -51,6 +51,11 @@ export interface Cockpit {
   cursor: number;
 }
 
+/** Arguments for `lead.create@1`: a new lead with a fresh id. */
+export function createLead(name: string) {
+  return { id: `lead_${randomUUID()}`, name, mobile: '13912345678', need: 'quote' as const };
+}
+
 export function newCockpit(): Cockpit {
   return { clientId: randomUUID(), nextId: 1, cursor: 0 };
 }

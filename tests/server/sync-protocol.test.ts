@@ -4,13 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TRANSIENT_ATTEMPTS } from '../../server/sync/push';
 import { SYNC_SCHEMA_VERSION } from '../../shared/sync/protocol';
 import { openTestStore, storeKinds, type TestStore } from './store-harness';
-import { buildSyncTeam, mutation, newCockpit, pullAll, push, type SyncTeam } from './sync-harness';
+import { buildSyncTeam, createLead, mutation, newCockpit, pullAll, push, type SyncTeam } from './sync-harness';
 
 const at = () => new Date().toISOString();
-
-function createLead(name: string) {
-  return { id: `lead_${randomUUID()}`, name, mobile: '13912345678', need: 'quote' as const };
-}
 
 describe.each(storeKinds())('sync protocol on %s', (kind) => {
   let store: TestStore;
