@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AppError } from '../../shared/api/errors';
+import { assignableRegions } from '../../shared/domain/roles';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { openLocalDb, type LocalDb } from '../db/local-db';
 import type { IpcHandlers } from '../ipc/dispatch';
@@ -132,8 +133,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'users.list': (req) =>
       queries.usersList(req, async () => {
         const active = await session.active();
-        if (!active || active.role === 'rep') return [];
-        return active.role === 'manager' ? active.managedRegionIds : null;
+        if (!active) return [];
+        const regions = assignableRegions(active);
+        return regions === null ? null : [...regions];
       }),
     'activities.list': (req) => queries.activitiesList(req),
   } satisfies IpcHandlers;

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { seesEverything as roleSeesEverything } from '../../shared/domain/roles';
 import type { Viewer } from '../../shared/sync/visibility';
 
 /** SQL expressions for where a row sits (see shared/sync/visibility.ts RowScope). */
@@ -10,7 +11,7 @@ export interface ScopeColumns {
 
 /** Whether the viewer sees every row, so no filter (and no join to compute a scope) is needed. */
 export function seesEverything(viewer: Viewer): boolean {
-  return viewer.role === 'executive' || viewer.role === 'admin';
+  return roleSeesEverything(viewer.role);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type User,
 } from '../domain/entities';
 import { ActivityTypeSchema, LeadNeedSchema, StageSchema, type Role } from '../domain/enums';
+import { editsOthersRows, isAssignableOwner, mayAssignLeads, mayAssignTo } from '../domain/roles';
 
 /**
  * Named, versioned mutations: the only way data changes, on the cockpit
@@ -87,7 +88,7 @@ const reject = (code: RejectionCode, reason: RejectionReason, fields: string[] =
 
 /** Owners edit their rows; managers and above edit what they can see (the store checks visibility). */
 function mayEdit(ctx: MutatorContext, ownerId: string | null): boolean {
-  return ctx.role !== 'rep' || ownerId === ctx.userId;
+  return editsOthersRows(ctx.role) || ownerId === ctx.userId;
 }
 
 const LEAD_EDITABLE = ['name', 'mobile', 'company', 'city', 'need'] as const;
@@ -172,10 +173,10 @@ export const mutators = {
     plan(ctx, _args, rows) {
       const lead = rows.lead;
       if (!lead) return reject('not_found', 'lead_not_found', ['leadId']);
-      if (ctx.role === 'rep') return reject('forbidden', 'managers_assign', ['ownerId']);
+      if (!mayAssignLeads(ctx.role)) return reject('forbidden', 'managers_assign', ['ownerId']);
       const assignee = rows.user;
-      if (!assignee || !assignee.active || assignee.role !== 'rep') return reject('validation', 'assignee_not_a_rep', ['ownerId']);
-      if (ctx.role === 'manager' && !(assignee.regionId !== null && ctx.managedRegionIds.includes(assignee.regionId))) {
+      if (!assignee || !isAssignableOwner(assignee)) return reject('validation', 'assignee_not_a_rep', ['ownerId']);
+      if (!mayAssignTo(ctx, assignee.regionId)) {
         return reject('forbidden', 'assignee_outside_regions', ['ownerId']);
       }
       if (lead.ownerId === assignee.id) return reject('validation', 'nothing_to_change', ['ownerId']);

@@ -11,7 +11,8 @@ import {
   IconUserCheck,
   type Icon,
 } from '@tabler/icons-react';
-import type { Role } from '../../../shared/domain/enums';
+import { ROLES, type Role } from '../../../shared/domain/enums';
+import { isLeader } from '../../../shared/domain/roles';
 import type { SyncStatus, WorkspaceSummary } from '../../../shared/ipc/contract';
 
 export const VIEW_IDS = [
@@ -53,7 +54,7 @@ export interface ViewDef {
   alarm?: boolean;
 }
 
-const LEADERS: readonly Role[] = ['manager', 'executive', 'admin'];
+const LEADERS: readonly Role[] = ROLES.filter(isLeader);
 
 export const VIEWS: readonly ViewDef[] = [
   { id: 'agenda', labelKey: 'nav.agenda', icon: IconCalendarCheck, section: 'sectionWork', count: (s) => s?.tasksDueToday ?? null },
@@ -87,9 +88,6 @@ export function canSee(view: ViewDef, role: Role): boolean {
   return !view.roles || view.roles.includes(role);
 }
 
-export function isLeader(role: Role): boolean {
-  return LEADERS.includes(role);
-}
 
 export function viewDef(id: ViewId): ViewDef {
   const def = VIEWS.find((v) => v.id === id);

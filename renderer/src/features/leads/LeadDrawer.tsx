@@ -3,6 +3,7 @@ import { IconAlertOctagon, IconCircleCheck, IconCloudUpload, IconUser } from '@t
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lead } from '../../../../shared/domain/entities';
+import { isLeader } from '../../../../shared/domain/roles';
 import { useMutate } from '../../api/mutate';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
@@ -49,7 +50,7 @@ function LeadDetail({ lead, onChange }: { lead: Lead; onChange?: (lead: Lead) =>
   const ownerName = useOwnerName();
   const [saved, setSaved] = useState(false);
   // The shared rule (mayEdit): reps change their own leads, leaders what they can see.
-  const leader = session.user.role !== 'rep';
+  const leader = isLeader(session.user.role);
   const canEdit = leader || lead.ownerId === session.user.id;
   const pending = sync?.pendingWrites ?? 0;
 

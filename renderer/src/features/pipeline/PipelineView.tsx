@@ -10,7 +10,7 @@ import { newId, useMutate } from '../../api/mutate';
 import { useCall } from '../../api/hooks';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
-import { isLeader } from '../../app/views';
+import { isLeader } from '../../../../shared/domain/roles';
 import { useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
 import { useSyncGeneration } from '../../app/sync-context';
