@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { LoggerOptions } from 'pino';
 import type { ServerDatabase } from './db/schema';
-import { installErrorHandling } from './http/error-handler';
+import { frameworkErrorHandler, installErrorHandling, writeClientError } from './http/error-handler';
 import { installGracefulClose } from './http/graceful-close';
 import { serverLoggerOptions, REDACT_PATHS } from './logging';
 import { authRoutes, DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './modules/auth/auth.routes';
@@ -48,8 +48,15 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     // Clients reach the server directly; X-Forwarded-For is not trusted, so it cannot dodge the rate limits.
     trustProxy: false,
     bodyLimit: 1024 * 1024,
+    // Requests refused before routing (bad percent-encoding) or by Node's parser (431) get the documented error body too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler(this: FastifyInstance, error, socket) {
+      writeClientError(this.log, error, socket);
+    },
   });
   installErrorHandling(app);
+  // The API speaks JSON only: any other body type is 415, not a string handed to a JSON schema.
+  app.removeContentTypeParser('text/plain');
   installGracefulClose(app);
 
   const { db, store, version } = options;

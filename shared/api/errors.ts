@@ -6,6 +6,11 @@ import { z } from 'zod';
  */
 export const ERROR_CODES = [
   'bad_request',
+  'payload_too_large',
+  'unsupported_media_type',
+  'headers_too_large',
+  'uri_too_long',
+  'request_timeout',
   'unauthenticated',
   'invalid_credentials',
   'forbidden',
@@ -34,6 +39,11 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 /** HTTP status for each code; one place so server and clients agree. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  headers_too_large: 431,
+  uri_too_long: 414,
+  request_timeout: 408,
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden: 403,
