@@ -126,9 +126,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'attention.discard': async (req) => sync.discard(req.mutationId),
     'attention.resend': async (req) => sync.resend(req.mutationId, req.args),
     'workspace.summary': () => queries.workspaceSummary(),
-    'agenda.today': () => queries.agendaToday(),
+    'agenda.today': (req) => queries.agendaToday(req),
+    'pipeline.summary': (req) => queries.pipelineSummary(req),
+    'heatMap.get': (req) => queries.heatMap(req),
     'leads.list': (req) => queries.leadsList(req),
     'opportunities.list': (req) => queries.opportunitiesList(req),
+    'opportunities.get': (req) => queries.opportunityGet(req),
     'leads.get': (req) => queries.leadGet(req),
     'users.list': (req) =>
       queries.usersList(req, async () => {

@@ -1,24 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../../shared/api/errors';
-import { isStalling, STALL_AFTER_WORKING_DAYS } from '../../shared/domain/clocks';
-import type { Agenda, IpcParsedRequest, IpcResponse, WorkspaceSummary } from '../../shared/ipc/contract';
-import { activityFromRow, leadFromRow, opportunityFromRow, taskFromRow, userFromRow } from '../db/row-mappers';
+import { firstResponseClock } from '../../shared/domain/clocks';
+import type { Agenda, DealClock, HeatMap, IpcParsedRequest, IpcResponse, PipelineSummary, WorkspaceSummary } from '../../shared/ipc/contract';
+import { activityFromRow, leadFromRow, opportunityFromRow, userFromRow } from '../db/row-mappers';
 import type { LocalDatabase } from '../db/schema';
-
-/** Lead states in which a lead is still the rep's to work (not pooled, closed or under review). */
-const WORKING_LEAD_STATUSES = ['new', 'assigned', 'contacted', 'qualified'];
-const AGENDA_LIST_LIMIT = 50;
-const RECENT_ACTIVITY_LIMIT = 20;
-
-/** Timestamps may carry any offset, so compare them as instants, not as text. */
-const jd = (column: string) => sql<number>`julianday(${sql.ref(column)})`;
-
-/** End of the local calendar day containing `now`, as an ISO instant. */
-export function endOfLocalDay(now: Date): string {
-  const end = new Date(now);
-  end.setHours(23, 59, 59, 999);
-  return end.toISOString();
-}
+import { agendaToday, tasksDueToday } from '../read-models/agenda.read-model';
+import { countAll, jd, OWNED_OPEN_LEAD_STATUSES } from '../read-models/cache-sql';
+import { dealClock, heatMap, pipelineSummary, type DealScope } from '../read-models/deal-stages.read-model';
 
 export interface QueriesDeps {
   db: Kysely<LocalDatabase>;
@@ -51,26 +39,19 @@ export class QueriesService {
 
   async workspaceSummary(): Promise<WorkspaceSummary> {
     const me = await this.#me();
-    const endOfDay = endOfLocalDay(this.#now());
-    const count = sql<number>`count(*)`.as('n');
-    const [myLeads, poolLeads, openDeals, tasksDueToday, reviewQueue] = await Promise.all([
-      this.#db.selectFrom('leads').select(count).where('owner_id', '=', me).where('status', 'in', WORKING_LEAD_STATUSES).executeTakeFirstOrThrow(),
+    const count = countAll.as('n');
+    const [myLeads, poolLeads, openDeals, tasksDue, reviewQueue] = await Promise.all([
+      this.#db.selectFrom('leads').select(count).where('owner_id', '=', me).where('status', 'in', OWNED_OPEN_LEAD_STATUSES).executeTakeFirstOrThrow(),
       this.#db.selectFrom('leads').select(count).where('status', '=', 'public_pool').executeTakeFirstOrThrow(),
       this.#db.selectFrom('opportunities').select(count).where('owner_id', '=', me).where('outcome', '=', 'open').executeTakeFirstOrThrow(),
-      this.#db
-        .selectFrom('tasks')
-        .select(count)
-        .where('owner_id', '=', me)
-        .where('status', '=', 'open')
-        .where(jd('due_at'), '<=', sql<number>`julianday(${endOfDay})`)
-        .executeTakeFirstOrThrow(),
+      tasksDueToday(this.#db, me, this.#now()).select(count).executeTakeFirstOrThrow(),
       this.#db.selectFrom('leads').select(count).where('status', '=', 'pending_review').executeTakeFirstOrThrow(),
     ]);
     return {
       myLeads: myLeads.n,
       poolLeads: poolLeads.n,
       openDeals: openDeals.n,
-      tasksDueToday: tasksDueToday.n,
+      tasksDueToday: tasksDue.n,
       reviewQueue: reviewQueue.n,
     };
   }
@@ -78,7 +59,7 @@ export class QueriesService {
   async leadsList(req: IpcParsedRequest<'leads.list'>): Promise<IpcResponse<'leads.list'>> {
     const me = await this.#me();
     let query = this.#db.selectFrom('leads');
-    if (req.scope === 'mine') query = query.where('owner_id', '=', me).where('status', 'in', WORKING_LEAD_STATUSES);
+    if (req.scope === 'mine') query = query.where('owner_id', '=', me).where('status', 'in', OWNED_OPEN_LEAD_STATUSES);
     else if (req.scope === 'pool') query = query.where('status', '=', 'public_pool');
     else query = query.where('status', '=', 'pending_review');
     if (req.source) query = query.where('source', '=', req.source);
@@ -86,14 +67,18 @@ export class QueriesService {
       query.selectAll().orderBy(jd('created_at'), 'desc').orderBy('id').limit(req.limit).offset(req.offset).execute(),
       query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { leads: rows.map(leadFromRow), total: total.n };
+    const now = this.#now();
+    const leads = rows.map(leadFromRow);
+    return { leads, total: total.n, clocks: Object.fromEntries(leads.map((l) => [l.id, firstResponseClock(l, now)])) };
   }
 
+  /** Any lead the cache holds, whatever its status: the server sent it because this user may see it. */
   async leadGet(req: IpcParsedRequest<'leads.get'>): Promise<IpcResponse<'leads.get'>> {
     await this.#me();
     const row = await this.#db.selectFrom('leads').selectAll().where('id', '=', req.id).executeTakeFirst();
     if (!row) throw new AppError('not_found', 'This lead is not in your workspace (any more)', ['id']);
-    return { lead: leadFromRow(row) };
+    const lead = leadFromRow(row);
+    return { lead, clock: firstResponseClock(lead, this.#now()) };
   }
 
   async opportunitiesList(req: IpcParsedRequest<'opportunities.list'>): Promise<IpcResponse<'opportunities.list'>> {
@@ -104,7 +89,31 @@ export class QueriesService {
       query.selectAll().orderBy(jd('updated_at'), 'desc').orderBy('id').limit(req.limit).offset(req.offset).execute(),
       query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { opportunities: rows.map(opportunityFromRow), total: total.n };
+    const now = this.#now();
+    const opportunities = rows.map(opportunityFromRow);
+    const clocks: Record<string, DealClock> = Object.fromEntries(opportunities.map((d) => [d.id, dealClock(d, now)]));
+    return { opportunities, total: total.n, clocks };
+  }
+
+  async opportunityGet(req: IpcParsedRequest<'opportunities.get'>): Promise<IpcResponse<'opportunities.get'>> {
+    await this.#me();
+    const row = await this.#db.selectFrom('opportunities').selectAll().where('id', '=', req.id).executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'This deal is not in your workspace (any more)', ['id']);
+    const opportunity = opportunityFromRow(row);
+    return { opportunity, clock: dealClock(opportunity, this.#now()) };
+  }
+
+  async #dealScope(scope: 'mine' | 'team'): Promise<DealScope> {
+    const me = await this.#me();
+    return scope === 'mine' ? { kind: 'mine', userId: me } : { kind: 'team' };
+  }
+
+  async pipelineSummary(req: IpcParsedRequest<'pipeline.summary'>): Promise<PipelineSummary> {
+    return pipelineSummary(this.#db, await this.#dealScope(req.scope), this.#now());
+  }
+
+  async heatMap(req: IpcParsedRequest<'heatMap.get'>): Promise<HeatMap> {
+    return heatMap(this.#db, await this.#dealScope(req.scope), this.#now());
   }
 
   async usersList(req: IpcParsedRequest<'users.list'>, assignableRegions: () => Promise<string[] | null>): Promise<IpcResponse<'users.list'>> {
@@ -132,59 +141,8 @@ export class QueriesService {
     return { activities: rows.map(activityFromRow), total: total.n };
   }
 
-  /** The rep's day: what is due, who waits for a first call, which deals stall, what happened lately. */
-  async agendaToday(): Promise<Agenda> {
-    const me = await this.#me();
-    const now = this.#now();
-    const endOfDay = endOfLocalDay(now);
-    // 5 working days span at least 5 calendar days: narrow in SQL, decide with the shared rule.
-    const stallBefore = new Date(now.getTime() - STALL_AFTER_WORKING_DAYS * 86_400_000).toISOString();
-    const [tasks, leads, deals, activities] = await Promise.all([
-      this.#db
-        .selectFrom('tasks')
-        .selectAll()
-        .where('owner_id', '=', me)
-        .where('status', '=', 'open')
-        .where(jd('due_at'), '<=', sql<number>`julianday(${endOfDay})`)
-        .orderBy(jd('due_at'))
-        .orderBy('id')
-        .limit(AGENDA_LIST_LIMIT)
-        .execute(),
-      this.#db
-        .selectFrom('leads')
-        .selectAll()
-        .where('owner_id', '=', me)
-        .where('first_touch_at', 'is', null)
-        .where('status', 'in', ['new', 'assigned'])
-        .orderBy(sql`julianday(coalesce(assigned_at, created_at))`)
-        .orderBy('id')
-        .limit(AGENDA_LIST_LIMIT)
-        .execute(),
-      this.#db
-        .selectFrom('opportunities')
-        .selectAll()
-        .where('owner_id', '=', me)
-        .where('outcome', '=', 'open')
-        .where(jd('stage_entered_at'), '<=', sql<number>`julianday(${stallBefore})`)
-        .orderBy(jd('stage_entered_at'))
-        .orderBy('id')
-        .limit(AGENDA_LIST_LIMIT)
-        .execute(),
-      this.#db
-        .selectFrom('activities')
-        .selectAll()
-        .where('owner_id', '=', me)
-        .orderBy(jd('occurred_at'), 'desc')
-        .orderBy('id')
-        .limit(RECENT_ACTIVITY_LIMIT)
-        .execute(),
-    ]);
-    return {
-      generatedAt: now.toISOString(),
-      tasksDue: tasks.map(taskFromRow),
-      leadsAwaitingFirstTouch: leads.map(leadFromRow),
-      stallingDeals: deals.map(opportunityFromRow).filter((d) => isStalling(d, now)),
-      recentActivities: activities.map(activityFromRow),
-    };
+  /** The rep's day: first-response clocks, tasks due, stalling deals and today's meetings, each with its true total. */
+  async agendaToday(req: IpcParsedRequest<'agenda.today'>): Promise<Agenda> {
+    return agendaToday(this.#db, await this.#me(), this.#now(), req);
   }
 }

@@ -11,7 +11,8 @@ import {
   TimestampSchema,
   UserSchema,
 } from '../domain/entities';
-import { LeadSourceSchema, LocaleSchema, ThemeSchema } from '../domain/enums';
+import { FIRST_RESPONSE_STATES, HEAT_LEVELS } from '../domain/clocks';
+import { LeadSourceSchema, LocaleSchema, StageSchema, ThemeSchema } from '../domain/enums';
 
 /**
  * The one IPC contract between the cockpit's main process and its renderer.
@@ -91,14 +92,82 @@ export const WorkspaceSummarySchema = z.object({
 });
 export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
 
+/** A lead's first-response clock as the read model computed it (shared/domain/clocks.ts). */
+export const FirstResponseClockSchema = z.object({
+  state: z.enum(FIRST_RESPONSE_STATES),
+  startedAt: TimestampSchema,
+  dueAt: TimestampSchema,
+  reviewAt: TimestampSchema,
+  decideBy: TimestampSchema,
+  msLeft: z.number(),
+});
+export type FirstResponseClockView = z.infer<typeof FirstResponseClockSchema>;
+
+/** A deal's stage clock: calendar days in its stage, and whether it stalls. */
+export const DealClockSchema = z.object({
+  daysInStage: z.number().nonnegative(),
+  stalled: z.boolean(),
+});
+export type DealClock = z.infer<typeof DealClockSchema>;
+
+/** The lead or deal a task or activity is about, for opening it from a row. */
+export const SubjectRefSchema = z.object({ kind: z.enum(['lead', 'deal']), id: IdSchema, label: z.string() });
+export type SubjectRef = z.infer<typeof SubjectRefSchema>;
+
+/** One agenda card: its true total, and the page of items asked for. */
+const agendaSection = <T extends z.ZodType>(item: T) =>
+  z.object({ total: z.number().int().nonnegative(), offset: z.number().int().nonnegative(), items: z.array(item) });
+
+export const AGENDA_SECTIONS = ['firstResponse', 'tasksDue', 'stallingDeals', 'meetingsToday'] as const;
+export type AgendaSection = (typeof AGENDA_SECTIONS)[number];
+
 export const AgendaSchema = z.object({
   generatedAt: TimestampSchema,
-  tasksDue: z.array(TaskSchema),
-  leadsAwaitingFirstTouch: z.array(LeadSchema),
-  stallingDeals: z.array(OpportunitySchema),
-  recentActivities: z.array(ActivitySchema),
+  firstResponse: agendaSection(z.object({ lead: LeadSchema, clock: FirstResponseClockSchema })),
+  tasksDue: agendaSection(z.object({ task: TaskSchema, overdue: z.boolean(), subject: SubjectRefSchema.nullable() })),
+  stallingDeals: agendaSection(z.object({ deal: OpportunitySchema, clock: DealClockSchema })),
+  meetingsToday: agendaSection(z.object({ activity: ActivitySchema, subject: SubjectRefSchema.nullable() })),
 });
 export type Agenda = z.infer<typeof AgendaSchema>;
+
+const AgendaPageSchema = z.object({ limit: z.number().int().min(1).max(200), offset: z.number().int().min(0) }).strict();
+/** Each card asks for its own page; a card not named gets its first few items. */
+export const AgendaRequestSchema = z.partialRecord(z.enum(AGENDA_SECTIONS), AgendaPageSchema);
+
+const DealScopeSchema = z.enum(['mine', 'team']);
+
+/** Open deals per stage over the whole scope; money summed per currency, never across. */
+export const PipelineSummarySchema = z.object({
+  generatedAt: TimestampSchema,
+  stages: z.array(
+    z.object({
+      stage: StageSchema,
+      open: z.number().int().nonnegative(),
+      stalled: z.number().int().nonnegative(),
+      amounts: z.array(z.object({ currency: z.string().length(3), amount: z.number().nonnegative() })),
+    }),
+  ),
+});
+export type PipelineSummary = z.infer<typeof PipelineSummarySchema>;
+
+/** Days open deals have spent in their stage, per stage over the whole scope, with the heat level. */
+export const HeatMapSchema = z.object({
+  generatedAt: TimestampSchema,
+  stages: z.array(
+    z.object({
+      stage: StageSchema,
+      open: z.number().int().nonnegative(),
+      avgDays: z.number().nonnegative(),
+      medianDays: z.number().nonnegative(),
+      maxDays: z.number().nonnegative(),
+      stalled: z.number().int().nonnegative(),
+      targetDays: z.number().positive(),
+      /** null when the stage has no open deal. */
+      heat: z.enum(HEAT_LEVELS).nullable(),
+    }),
+  ),
+});
+export type HeatMap = z.infer<typeof HeatMapSchema>;
 
 /** A write the server refused, kept with the user's input until they fix or discard it. */
 export const AttentionItemSchema = z.object({
@@ -147,13 +216,25 @@ export const ipcCalls = {
     response: z.object({ mutationId: z.number().int().positive() }),
   },
   'workspace.summary': { request: Empty, response: WorkspaceSummarySchema },
-  'agenda.today': { request: Empty, response: AgendaSchema },
+  'agenda.today': { request: AgendaRequestSchema, response: AgendaSchema },
+  /** Stage cards of the pipeline: counts, money per currency and stalls over every deal in scope. */
+  'pipeline.summary': { request: z.object({ scope: DealScopeSchema }).strict(), response: PipelineSummarySchema },
+  /** The team heat map over every open deal in scope. */
+  'heatMap.get': { request: z.object({ scope: DealScopeSchema.default('team') }).strict(), response: HeatMapSchema },
+  /**
+   * mine: the user's leads in every status still open (pending review included);
+   * `clocks` holds each listed lead's first-response clock, by lead id.
+   */
   'leads.list': {
     request: Page.extend({ scope: z.enum(['mine', 'pool', 'review']), source: LeadSourceSchema.optional() }).strict(),
-    response: z.object({ leads: z.array(LeadSchema), total: z.number().int().nonnegative() }),
+    response: z.object({
+      leads: z.array(LeadSchema),
+      total: z.number().int().nonnegative(),
+      clocks: z.record(IdSchema, FirstResponseClockSchema),
+    }),
   },
-  /** One lead as the cache holds it now (after an edit, an assignment or a pull). */
-  'leads.get': { request: z.object({ id: IdSchema }).strict(), response: z.object({ lead: LeadSchema }) },
+  /** One lead as the cache holds it now (after an edit, an assignment or a pull), in any status. */
+  'leads.get': { request: z.object({ id: IdSchema }).strict(), response: z.object({ lead: LeadSchema, clock: FirstResponseClockSchema }) },
   /** Colleagues from the cache (names on records, assignment); managers pass `assignable` for their teams' active reps. */
   'users.list': {
     request: z.object({ assignable: z.boolean().default(false) }).strict(),
@@ -166,9 +247,19 @@ export const ipcCalls = {
       .refine((r) => (r.leadId === undefined) !== (r.opportunityId === undefined), { message: 'give a leadId or an opportunityId' }),
     response: z.object({ activities: z.array(ActivitySchema), total: z.number().int().nonnegative() }),
   },
+  /** `clocks` holds each listed deal's stage clock, by deal id. */
   'opportunities.list': {
-    request: Page.extend({ scope: z.enum(['mine', 'team']) }).strict(),
-    response: z.object({ opportunities: z.array(OpportunitySchema), total: z.number().int().nonnegative() }),
+    request: Page.extend({ scope: DealScopeSchema }).strict(),
+    response: z.object({
+      opportunities: z.array(OpportunitySchema),
+      total: z.number().int().nonnegative(),
+      clocks: z.record(IdSchema, DealClockSchema),
+    }),
+  },
+  /** One deal as the cache holds it now, with its stage clock. */
+  'opportunities.get': {
+    request: z.object({ id: IdSchema }).strict(),
+    response: z.object({ opportunity: OpportunitySchema, clock: DealClockSchema }),
   },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IpcEvent, IpcResult, SessionState, SyncStatus } from '../../shared/ipc/contract';
+import type { Agenda, IpcEvent, IpcResult, SessionState, SyncStatus } from '../../shared/ipc/contract';
 import { createDispatcher, type Dispatch } from '../../main/ipc/dispatch';
 import { createAppServices, TOKEN_FILE, type AppServices } from '../../main/services/app-services';
 import { silentLogger } from '../../main/services/logger';
@@ -233,12 +233,13 @@ describe('queries on the local cache', () => {
       tasksDueToday: 0,
       reviewQueue: 0,
     });
+    const none = { total: 0, offset: 0, items: [] };
     expect(value(await dispatch('agenda.today', {}))).toEqual({
       generatedAt: NOW.toISOString(),
-      tasksDue: [],
-      leadsAwaitingFirstTouch: [],
-      stallingDeals: [],
-      recentActivities: [],
+      firstResponse: none,
+      tasksDue: none,
+      stallingDeals: none,
+      meetingsToday: none,
     });
   });
 
@@ -248,7 +249,7 @@ describe('queries on the local cache', () => {
     await seed(services);
 
     expect(value(await dispatch('workspace.summary', {}))).toEqual({
-      myLeads: 3,
+      myLeads: 4, // her lead under review is still hers
       poolLeads: 1,
       openDeals: 2,
       tasksDueToday: 2,
@@ -256,10 +257,10 @@ describe('queries on the local cache', () => {
     });
 
     const mine = value<{ leads: { id: string }[]; total: number }>(await dispatch('leads.list', { scope: 'mine' }));
-    expect(mine.total).toBe(3);
-    expect(mine.leads.map((l) => l.id)).toEqual(['l-new', 'l-touched', 'l-old']); // newest first
+    expect(mine.total).toBe(4);
+    expect(mine.leads.map((l) => l.id)).toEqual(['l-new', 'l-touched', 'l-old', 'l-review']); // newest first
     const page = value<{ leads: { id: string }[]; total: number }>(await dispatch('leads.list', { scope: 'mine', limit: 1, offset: 1 }));
-    expect(page).toMatchObject({ total: 3, leads: [{ id: 'l-touched' }] });
+    expect(page).toMatchObject({ total: 4, leads: [{ id: 'l-touched' }] });
     const wechat = value<{ leads: { id: string }[] }>(await dispatch('leads.list', { scope: 'mine', source: 'wechat' }));
     expect(wechat.leads.map((l) => l.id)).toEqual(['l-old']);
     expect(value<{ leads: { id: string }[] }>(await dispatch('leads.list', { scope: 'pool' })).leads.map((l) => l.id)).toEqual(['l-pool']);
@@ -270,17 +271,13 @@ describe('queries on the local cache', () => {
     const teamDeals = value<{ total: number }>(await dispatch('opportunities.list', { scope: 'team' }));
     expect(teamDeals.total).toBe(4);
 
-    const agenda = value<{
-      tasksDue: { id: string }[];
-      leadsAwaitingFirstTouch: { id: string }[];
-      stallingDeals: { id: string }[];
-      recentActivities: { id: string }[];
-    }>(await dispatch('agenda.today', {}));
-    expect(agenda.tasksDue.map((t) => t.id)).toEqual(['t-overdue', 't-tonight']);
-    expect(agenda.leadsAwaitingFirstTouch.map((l) => l.id)).toEqual(['l-old', 'l-new']); // oldest first
+    const agenda = value<Agenda>(await dispatch('agenda.today', {}));
+    expect(agenda.tasksDue.items.map((t) => t.task.id)).toEqual(['t-overdue', 't-tonight']);
+    // Oldest first; her lead under review still waits for her first call.
+    expect(agenda.firstResponse.items.map((l) => l.lead.id)).toEqual(['l-review', 'l-old', 'l-new']);
     // 8 calendar days are 6 working days (stalling); o-fresh's 6 calendar days span a weekend: only 4.
-    expect(agenda.stallingDeals.map((o) => o.id)).toEqual(['o-stalling']);
-    expect(agenda.recentActivities.map((a) => a.id)).toEqual(['a-2', 'a-1']);
+    expect(agenda.stallingDeals.items.map((o) => o.deal.id)).toEqual(['o-stalling']);
+    expect(agenda.meetingsToday.total).toBe(0);
   });
 
   it('starts from an empty cache when a different user signs in', async () => {

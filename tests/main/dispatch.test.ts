@@ -23,7 +23,10 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'attention.resend': notUsed,
     'workspace.summary': notUsed,
     'agenda.today': notUsed,
-    'leads.list': async (req) => ({ leads: [], total: req.limit }),
+    'pipeline.summary': notUsed,
+    'heatMap.get': notUsed,
+    'opportunities.get': notUsed,
+    'leads.list': async (req) => ({ leads: [], total: req.limit, clocks: {} }),
     'opportunities.list': notUsed,
     'leads.get': notUsed,
     'users.list': notUsed,
@@ -42,7 +45,7 @@ describe('createDispatcher', () => {
     const leadsList = vi.fn(handlers()['leads.list']);
     const dispatch = createDispatcher(handlers({ 'leads.list': leadsList }), recordingLog());
     const result = await dispatch('leads.list', { scope: 'mine' });
-    expect(result).toEqual({ ok: true, value: { leads: [], total: 100 } });
+    expect(result).toEqual({ ok: true, value: { leads: [], total: 100, clocks: {} } });
     expect(leadsList).toHaveBeenCalledWith({ scope: 'mine', limit: 100, offset: 0 });
   });
 
