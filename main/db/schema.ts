@@ -20,6 +20,7 @@ export interface MeTable {
   token_expires_at: string | null;
   signed_in_at: string;
   managed_region_ids_json: Generated<string>;
+  managed_teams_json: Generated<string>;
 }
 
 /** Colleagues (cache file). */

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { IdSchema, RegionSchema, TeamSchema, type User } from '../../shared/domain/entities';
+import { AppError } from '../../shared/api/errors';
+import type { MeResponse } from '../../shared/api/http';
+import { IdSchema, RegionSchema, TeamSchema, type Team, type User } from '../../shared/domain/entities';
 import { RoleSchema, type Role } from '../../shared/domain/enums';
 import type { SessionState, SignInArgs } from '../../shared/ipc/contract';
 import type { LocalDatabase } from '../db/schema';
@@ -11,6 +13,8 @@ import type { TokenStore } from './token-store';
 
 const LAST_SERVER_URL = 'session.lastServerUrl';
 const LAST_EMAIL = 'session.lastEmail';
+/** Set when the server refused the session, until the next sign-in: the form then says "sign in again". */
+const ENDED = 'session.endedByServer';
 
 /** What other services need to talk to the server on the user's behalf. */
 export interface ActiveSession {
@@ -40,6 +44,7 @@ export interface SessionServiceDeps {
 export class SessionService {
   readonly #deps: SessionServiceDeps;
   readonly #listeners = new Set<SessionListener>();
+  #expiring: Promise<unknown> = Promise.resolve();
 
   constructor(deps: SessionServiceDeps) {
     this.#deps = deps;
@@ -50,11 +55,13 @@ export class SessionService {
     const active = await this.active();
     const me = active ? await this.#readMe() : null;
     if (active && me) return me;
-    const [lastServerUrl, lastEmail] = await Promise.all([
+    const [lastServerUrl, lastEmail, ended] = await Promise.all([
       this.#deps.kv.read(LAST_SERVER_URL, z.string()),
       this.#deps.kv.read(LAST_EMAIL, z.string()),
+      this.#deps.kv.read(ENDED, z.boolean()),
     ]);
-    return { status: 'signed_out', lastServerUrl: lastServerUrl ?? this.#deps.defaultServerUrl ?? null, lastEmail };
+    const state: SessionState = { status: 'signed_out', lastServerUrl: lastServerUrl ?? this.#deps.defaultServerUrl ?? null, lastEmail };
+    return ended ? { ...state, reason: 'session_ended' } : state;
   }
 
   /** Server, token and user id when signed in; null otherwise. */
@@ -82,38 +89,90 @@ export class SessionService {
     const serverUrl = serverBase(args.serverUrl);
     const email = args.email.trim().toLowerCase();
     const signedIn = await client.signIn(serverUrl, { email, password: args.password });
-    const me = await client.me(serverUrl, signedIn.token);
-    const teams = me.managedTeamIds.length > 0 ? await client.teams(serverUrl, signedIn.token) : { teams: [], regions: [] };
-    const managedRegionIds = [...new Set(teams.teams.filter((t) => me.managedTeamIds.includes(t.id)).map((t) => t.regionId))].sort();
+    const identity = await this.#fetchIdentity(serverUrl, signedIn.token);
     const now = (this.#deps.now ?? (() => new Date()))().toISOString();
 
     await tokens.write(signedIn.token);
     await db.transaction().execute(async (trx) => {
-      const row = {
-        id: 1,
-        server_url: serverUrl,
-        user_id: me.user.id,
-        email: me.user.email,
-        display_name: me.user.displayName,
-        role: me.user.role,
-        team_id: me.user.teamId,
-        region_id: me.user.regionId,
-        active: me.user.active ? 1 : 0,
-        team_json: me.team ? JSON.stringify(me.team) : null,
-        region_json: me.region ? JSON.stringify(me.region) : null,
-        managed_team_ids_json: JSON.stringify(me.managedTeamIds),
-        managed_region_ids_json: JSON.stringify(managedRegionIds),
-        token_expires_at: signedIn.expiresAt,
-        signed_in_at: now,
-      };
       await trx.deleteFrom('me').execute();
-      await trx.insertInto('me').values(row).execute();
+      await trx
+        .insertInto('me')
+        .values({ id: 1, server_url: serverUrl, ...meColumns(identity), token_expires_at: signedIn.expiresAt, signed_in_at: now })
+        .execute();
       await kv.write(LAST_SERVER_URL, serverUrl, trx);
       await kv.write(LAST_EMAIL, email, trx);
+      await kv.remove(ENDED, trx);
     });
     const state = await this.get();
     this.#notify(state);
     return state;
+  }
+
+  /**
+   * Reads role, team, regions and managed teams from the server again (an
+   * admin may have changed them since sign-in) and tells listeners when
+   * anything changed. A refused session ends here. Other failures (offline)
+   * reach the caller, who retries.
+   */
+  async refresh(): Promise<SessionState> {
+    const active = await this.active();
+    if (!active) return this.get();
+    let identity: Identity;
+    try {
+      identity = await this.#fetchIdentity(active.serverUrl, active.token);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unauthenticated') return this.expire(active.token);
+      throw error;
+    }
+    const before = await this.get();
+    // Only the row this token belongs to: a sign-in meanwhile has written its own.
+    if ((await this.#deps.tokens.read()) !== active.token) return before;
+    if (identity.me.user.id !== active.userId) {
+      // The server answers for another user on this token: nothing about it can be trusted.
+      this.#deps.log.error('the team server answered /api/me for another user; signing out');
+      return this.expire(active.token);
+    }
+    await this.#deps.db.updateTable('me').set(meColumns(identity)).where('id', '=', 1).execute();
+    const after = await this.get();
+    if (JSON.stringify(after) !== JSON.stringify(before)) this.#notify(after);
+    return after;
+  }
+
+  /**
+   * The server refused this token (revoked, expired, user deactivated): signed
+   * out, and the form asks to sign in again. Only the token and `me` go; the
+   * user's cache and outbox files stay on disk, so unsent work is pushed when
+   * the same user signs in again on the same server.
+   */
+  expire(refusedToken: string): Promise<SessionState> {
+    // Push, pull and the socket may all be refused at once: end the session once.
+    const next = this.#expiring.then(() => this.#expire(refusedToken));
+    this.#expiring = next.catch(() => undefined);
+    return next;
+  }
+
+  async #expire(refusedToken: string): Promise<SessionState> {
+    if ((await this.#deps.tokens.read()) !== refusedToken) return this.get();
+    await this.#deps.tokens.clear();
+    await this.#deps.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('me').execute();
+      await this.#deps.kv.write(ENDED, true, trx);
+    });
+    this.#deps.log.warn('the team server refused the session; signed out until the user signs in again');
+    const state = await this.get();
+    this.#notify(state);
+    return state;
+  }
+
+  async #fetchIdentity(serverUrl: string, token: string): Promise<Identity> {
+    const { client } = this.#deps;
+    const me = await client.me(serverUrl, token);
+    const teams = me.managedTeamIds.length > 0 ? await client.teams(serverUrl, token) : { teams: [], regions: [] };
+    const managedTeams = teams.teams
+      .filter((t) => me.managedTeamIds.includes(t.id))
+      .map((t): Team => ({ id: t.id, name: t.name, regionId: t.regionId }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return { me, managedTeams };
   }
 
   /** Ends the session on the server when reachable, and locally in any case. */
@@ -128,7 +187,10 @@ export class SessionService {
       }
     }
     await this.#deps.tokens.clear();
-    await this.#deps.db.deleteFrom('me').execute();
+    await this.#deps.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('me').execute();
+      await this.#deps.kv.remove(ENDED, trx);
+    });
     const state = await this.get();
     this.#notify(state);
     return state;
@@ -164,8 +226,33 @@ export class SessionService {
       team: parseJson(row.team_json, TeamSchema.nullable()) ?? null,
       region: parseJson(row.region_json, RegionSchema.nullable()) ?? null,
       managedTeamIds: parseJson(row.managed_team_ids_json, z.array(IdSchema)) ?? [],
+      managedTeams: parseJson(row.managed_teams_json, z.array(TeamSchema)) ?? [],
     };
   }
+}
+
+interface Identity {
+  me: MeResponse;
+  managedTeams: Team[];
+}
+
+/** The `me` columns that come from the server's answer (everything but server, token expiry and sign-in time). */
+function meColumns({ me, managedTeams }: Identity) {
+  const managedRegionIds = [...new Set(managedTeams.map((t) => t.regionId))].sort();
+  return {
+    user_id: me.user.id,
+    email: me.user.email,
+    display_name: me.user.displayName,
+    role: me.user.role,
+    team_id: me.user.teamId,
+    region_id: me.user.regionId,
+    active: me.user.active ? 1 : 0,
+    team_json: me.team ? JSON.stringify(me.team) : null,
+    region_json: me.region ? JSON.stringify(me.region) : null,
+    managed_team_ids_json: JSON.stringify(me.managedTeamIds),
+    managed_region_ids_json: JSON.stringify(managedRegionIds),
+    managed_teams_json: JSON.stringify(managedTeams),
+  };
 }
 
 function parseJson<S extends z.ZodType>(text: string | null, schema: S): z.output<S> | undefined {

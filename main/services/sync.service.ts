@@ -3,8 +3,8 @@ import type { AttentionItem, SyncStatus } from '../../shared/ipc/contract';
 import type { SyncEntity } from '../../shared/sync/protocol';
 import type { LocalDb } from '../db/local-db';
 import type { LocalActor } from '../sync/local-apply';
-import { SyncEngine, type EngineStatus } from '../sync/sync-engine';
-import { SyncHttp, type FetchFn } from '../sync/sync-http';
+import { SESSION_ENDED_MESSAGE, SyncEngine, type EngineStatus } from '../sync/sync-engine';
+import { SyncHttp, SyncHttpError, type FetchFn } from '../sync/sync-http';
 import { SyncStore, syncFiles } from '../sync/sync-store';
 import type { AppEvents } from './app-events';
 import type { Logger } from './logger';
@@ -24,6 +24,15 @@ export interface SyncServiceDeps {
 
 const SIGNED_OUT: SyncStatus = { state: 'signed_out', pendingWrites: 0, needsAttention: 0, lastSyncedAt: null, message: null, bootstrap: null };
 
+interface Current {
+  key: string;
+  userId: string;
+  /** Who the user is now: replaced when `me` is refreshed (role, regions), so local rules follow a demotion. */
+  active: ActiveSession;
+  store: SyncStore;
+  engine: SyncEngine;
+}
+
 /**
  * Runs the sync engine for whoever is signed in: attaches that user's cache
  * and outbox files to the local store, starts push/pull/live, and stops it on
@@ -31,7 +40,7 @@ const SIGNED_OUT: SyncStatus = { state: 'signed_out', pendingWrites: 0, needsAtt
  */
 export class SyncService {
   readonly #deps: SyncServiceDeps;
-  #current: { key: string; userId: string; store: SyncStore; engine: SyncEngine } | null = null;
+  #current: Current | null = null;
   #status: SyncStatus = SIGNED_OUT;
   #switching: Promise<void> = Promise.resolve();
 
@@ -52,7 +61,10 @@ export class SyncService {
   async #follow(): Promise<void> {
     const active = await this.#deps.session.active();
     const key = active ? `${active.serverUrl}\n${active.userId}` : null;
-    if (this.#current && this.#current.key === key) return;
+    if (this.#current && active && this.#current.key === key) {
+      this.#current.active = active;
+      return;
+    }
     const old = this.#current;
     // Nobody may read the old user's cache from here on (see attachedUserId).
     this.#current = null;
@@ -60,7 +72,9 @@ export class SyncService {
     // Synchronous from here: no query can run between detaching one cache and attaching the next.
     old?.store.detach();
     if (!active || !key) {
-      this.#setStatus(SIGNED_OUT);
+      const session = await this.#deps.session.get();
+      const ended = session.status === 'signed_out' && session.reason === 'session_ended';
+      this.#setStatus(ended ? { ...SIGNED_OUT, message: SESSION_ENDED_MESSAGE } : SIGNED_OUT);
       return;
     }
     this.#start(active, key);
@@ -73,16 +87,24 @@ export class SyncService {
 
   #start(active: ActiveSession, key: string): void {
     const store = new SyncStore(this.#deps.local.sqlite, syncFiles(this.#deps.dataDir, active.serverUrl, active.userId));
+    let current: Current | null = null;
+    const now = (): ActiveSession => current?.active ?? active;
     const actor = (): LocalActor => ({
       locale: this.#deps.locale(),
-      userId: active.userId,
-      role: active.role,
-      regionId: active.regionId,
-      managedRegionIds: active.managedRegionIds,
+      userId: now().userId,
+      role: now().role,
+      regionId: now().regionId,
+      managedRegionIds: now().managedRegionIds,
     });
+    // The token each request carried, so a 401 ends that session and never a newer one.
+    let lastToken = active.token;
     const http = new SyncHttp({
       serverUrl: active.serverUrl,
-      token: async () => (await this.#deps.session.active())?.token ?? null,
+      token: async () => {
+        const token = (await this.#deps.session.active())?.token ?? null;
+        if (token) lastToken = token;
+        return token;
+      },
       locale: this.#deps.locale,
       clientId: store.clientId(),
       ...(this.#deps.fetch ? { fetch: this.#deps.fetch } : {}),
@@ -94,11 +116,32 @@ export class SyncService {
       onStatus: (s) => this.#setStatus(toStatus(s)),
       onChanged: (c) => this.#deps.events.emit('data.changed', c),
       log: this.#deps.log,
+      refreshIdentity: () => this.#refreshIdentity(key, (next) => {
+        if (current) current.active = next;
+      }),
+      onUnauthenticated: () => {
+        void this.#deps.session.expire(lastToken).catch((error: unknown) => this.#deps.log.error('could not end the refused session', error));
+      },
       ...(this.#deps.pollMs ? { pollMs: this.#deps.pollMs } : {}),
     });
-    this.#current = { key, userId: active.userId, store, engine };
+    current = { key, userId: active.userId, active, store, engine };
+    this.#current = current;
     this.#setStatus(toStatus(engine.status()));
     engine.start();
+  }
+
+  /** Refreshes `me` for the engine; failures become the engine's own kinds (offline, signed out). */
+  async #refreshIdentity(key: string, update: (active: ActiveSession) => void): Promise<void> {
+    try {
+      await this.#deps.session.refresh();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'server_unreachable' || error.code === 'unavailable') throw new SyncHttpError({ kind: 'offline', message: error.message });
+      throw new SyncHttpError({ kind: 'refused', status: 0, code: error.code, message: error.message });
+    }
+    const next = await this.#deps.session.active();
+    if (!next) throw new SyncHttpError({ kind: 'unauthenticated', message: SESSION_ENDED_MESSAGE });
+    if (`${next.serverUrl}\n${next.userId}` === key) update(next);
   }
 
   async #stopCurrent(): Promise<void> {
@@ -128,6 +171,7 @@ export class SyncService {
       args: e.args,
       at: e.at,
       code: e.error?.code ?? null,
+      reason: e.error?.reason ?? null,
       message: e.error?.message ?? null,
       fields: e.error?.fields ?? [],
       serverValues: e.error?.serverValues ?? null,

@@ -8,7 +8,8 @@ import type { SyncHttp} from './sync-http';
 import { SyncHttpError } from './sync-http';
 import type { OutboxEntry, SyncStore } from './sync-store';
 
-export type EngineState = 'online' | 'offline' | 'syncing' | 'update_required';
+/** signed_out: the server refused the session; the engine stops trying until the user signs in again. */
+export type EngineState = 'online' | 'offline' | 'syncing' | 'update_required' | 'signed_out';
 
 export interface EngineStatus {
   state: EngineState;
@@ -32,9 +33,19 @@ export interface SyncEngineOptions {
   pushBatch?: number;
   /** Connect the live socket (tests of polling turn it off). */
   live?: boolean;
+  /**
+   * Reads who the user is now (role, regions, managed teams) and updates the
+   * actor; throws a SyncHttpError when that fails. Called when the engine
+   * starts, after a scope reset and when a pull changed users.
+   */
+  refreshIdentity?: () => Promise<void>;
+  /** The server answered 401: the session is over (the engine stops syncing). */
+  onUnauthenticated?: (message: string) => void;
 }
 
 const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** What the status bar says once the server refused the session (whatever its own words were). */
+export const SESSION_ENDED_MESSAGE = 'Your session has ended; sign in again';
 
 /**
  * Keeps one user's cache in step with the team server: bootstrap when the
@@ -56,6 +67,8 @@ export class SyncEngine {
   #socketFailures = 0;
   #socketTimer: NodeJS.Timeout | null = null;
   #status: EngineStatus;
+  // Not every sync: a poke per remote edit would add two requests to each live update.
+  #identityStale = true;
 
   constructor(options: SyncEngineOptions) {
     this.#o = options;
@@ -164,9 +177,12 @@ export class SyncEngine {
     const store = this.#o.store;
     try {
       this.#setStatus({ state: 'syncing' });
+      // Who the user is decides what the rebuilt cache holds and what the cockpit offers.
+      await this.#refreshIdentityIfStale();
       if (store.cursor() === null) await this.#bootstrap();
       await this.#pushAll();
       await this.#pullAll();
+      await this.#refreshIdentityIfStale();
       this.#failures = 0;
       this.#setStatus({ state: 'online', message: null, lastSyncedAt: store.lastSyncedAt() });
     } catch (error) {
@@ -174,6 +190,12 @@ export class SyncEngine {
     } finally {
       this.#refreshCounts();
     }
+  }
+
+  async #refreshIdentityIfStale(): Promise<void> {
+    if (!this.#identityStale || !this.#o.refreshIdentity) return;
+    await this.#o.refreshIdentity();
+    this.#identityStale = false;
   }
 
   async #bootstrap(): Promise<void> {
@@ -211,6 +233,8 @@ export class SyncEngine {
     for (;;) {
       const page = await this.#o.http.pull(store.cursor() ?? 0);
       const { changedEntities, rejected } = applyPullPage(store, this.#o.actor(), page);
+      // The user's own row may be among them (a new team, a new name).
+      if (changedEntities.has('user')) this.#identityStale = true;
       if (changedEntities.size > 0 || rejected > 0) this.#o.onChanged({ entities: [...changedEntities], rejected });
       if (!page.hasMore) return;
     }
@@ -231,6 +255,7 @@ export class SyncEngine {
         this.#scheduleRetry(5 * 60_000);
         return;
       case 'reset':
+        if (f.reset === 'scope_changed') this.#identityStale = true;
         this.#o.store.resetCache();
         this.#again = true;
         return;
@@ -240,7 +265,9 @@ export class SyncEngine {
         this.#scheduleRetry(f.kind === 'unavailable' ? f.retryAfterMs : null);
         return;
       case 'unauthenticated':
-        this.#setStatus({ state: 'offline', message: f.message });
+        // Not "offline": retrying cannot help, and the cache must not be served as if signed in.
+        this.#setStatus({ state: 'signed_out', message: SESSION_ENDED_MESSAGE });
+        this.#o.onUnauthenticated?.(f.message);
         return;
       case 'refused':
         this.#o.log.error('sync refused', f);
@@ -282,6 +309,11 @@ export class SyncEngine {
           this.#o.store.resetCache();
           void this.syncNow();
         }
+      });
+      // A refused upgrade (401: session over) is found out by a pull, the one place that decides it.
+      socket.on('unexpected-response', (_request, response) => {
+        if (response.statusCode === 401) void this.syncNow();
+        socket.terminate();
       });
       socket.on('error', () => undefined);
       socket.on('close', () => {

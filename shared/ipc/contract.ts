@@ -30,7 +30,13 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 export const SessionStateSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('signed_out'), lastServerUrl: z.string().nullable(), lastEmail: z.string().nullable() }),
+  z.object({
+    status: z.literal('signed_out'),
+    lastServerUrl: z.string().nullable(),
+    lastEmail: z.string().nullable(),
+    /** session_ended: the server refused the session (revoked, expired, deactivated); the form says "sign in again". */
+    reason: z.enum(['session_ended']).optional(),
+  }),
   z.object({
     status: z.literal('signed_in'),
     serverUrl: z.string(),
@@ -38,6 +44,8 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
     team: TeamSchema.nullable(),
     region: RegionSchema.nullable(),
     managedTeamIds: z.array(IdSchema),
+    /** The teams this user manages, with names (Settings lists them); empty for reps. */
+    managedTeams: z.array(TeamSchema),
   }),
 ]);
 export type SessionState = z.infer<typeof SessionStateSchema>;

@@ -101,6 +101,26 @@ describe('session', () => {
     expect(value<SessionState>(await second.dispatch('session.get', {}))).toMatchObject({ status: 'signed_in', user: { id: REP.id } });
   });
 
+  it('a session the server no longer knows is "signed out: sign in again" at the next start, not the cached workspace', async () => {
+    const first = await boot();
+    await signIn(first.dispatch);
+    await first.services.close();
+    server.revokeAll();
+    const second = await boot(first.dataDir);
+    await waitForEvent(second.events, ([e, p]) => e === 'session.changed' && (p as SessionState).status === 'signed_out');
+    expect(value<SessionState>(await second.dispatch('session.get', {}))).toEqual({
+      status: 'signed_out',
+      lastServerUrl: server.url,
+      lastEmail: REP.email,
+      reason: 'session_ended',
+    });
+    expect(await second.dispatch('workspace.summary', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(() => statSync(join(first.dataDir, TOKEN_FILE))).toThrow();
+    // Signing in again clears the notice.
+    expect(await signIn(second.dispatch)).not.toHaveProperty('reason');
+    expect(value<SessionState>(await second.dispatch('session.signOut', {}))).not.toHaveProperty('reason');
+  });
+
   it('reports a wrong password as invalid_credentials and stays signed out', async () => {
     const { dispatch, events } = await boot();
     const result = await dispatch('session.signIn', { serverUrl: server.url, email: REP.email, password: 'nope' });

@@ -31,6 +31,8 @@ export interface FakeTeamServer {
   signedOutTokens: string[];
   /** When false, /healthz answers 503. */
   healthy: boolean;
+  /** Ends every session, as a password change or an expiry does on the real server. */
+  revokeAll(): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startFakeTeamServer(users: User[] = [REP, OTHER]): Promise<FakeTeamServer> {
   const tokens = new Map<string, User>();
-  const state: FakeTeamServer = { url: '', calls: [], signedOutTokens: [], healthy: true, close: async () => {} };
+  const state: FakeTeamServer = { url: '', calls: [], signedOutTokens: [], healthy: true, revokeAll: () => tokens.clear(), close: async () => {} };
   let counter = 0;
 
   const server: Server = createServer((req, res) => {

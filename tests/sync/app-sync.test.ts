@@ -4,7 +4,7 @@ import { createAppServices, type AppServices } from '../../main/services/app-ser
 import { silentLogger } from '../../main/services/logger';
 import { startServer, type RunningServer } from '../../server/start';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
-import type { AttentionItem, IpcResult, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
+import type { AttentionItem, IpcResult, SessionState, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
 import type { Lead } from '../../shared/domain/entities';
 import { makeTempDirs } from '../main/temp-dir';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../server/store-harness';
@@ -120,5 +120,137 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
       region_id: 'region_north',
       logged: 1,
     });
+  });
+});
+
+async function signInAs(server: RunningServer, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const response = await fetch(`${server.url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function patchUser(server: RunningServer, adminToken: string, userId: string, patch: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.url}/api/users/${userId}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(patch),
+  });
+  expect(response.status).toBe(200);
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  let last = await read();
+  for (let i = 0; i < 300 && !ok(last); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    last = await read();
+  }
+  return last;
+}
+
+/** Who the cockpit thinks the user is follows the server: demotions, and sessions the server ended. */
+describe.each(storeKinds())('the cockpit knows who it is, %s server', (kind) => {
+  const dirs = makeTempDirs();
+  let database: TestDatabase;
+  let server: RunningServer;
+  const open: AppServices[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind, { onDisk: true });
+    server = await startServer({ port: 0, ...database.options, demo: true, logLevel: 'silent', log: () => undefined });
+  });
+  afterAll(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await server?.close();
+    await database?.drop();
+    dirs.cleanup();
+  });
+
+  async function cockpit(): Promise<{ services: AppServices; dispatch: Dispatch; sessions: SessionState[] }> {
+    const services = await createAppServices({ dataDir: dirs.make(), osLocale: 'en-US', transport: 'web', version: 'test', log: silentLogger, syncPollMs: 3_600_000 });
+    open.push(services);
+    const sessions: SessionState[] = [];
+    services.events.subscribe((event, payload) => {
+      if (event === 'session.changed') sessions.push(payload as SessionState);
+    });
+    return { services, dispatch: createDispatcher(services.handlers, silentLogger), sessions };
+  }
+
+  it("carries the teams a manager manages, and follows the manager's demotion after the next sync", async () => {
+    const { dispatch, sessions } = await cockpit();
+    const signedIn = value<SessionState>(await dispatch('session.signIn', { serverUrl: server.url, email: 'manager01@demo.example.com', password: DEMO_PASSWORD }));
+    expect(signedIn).toMatchObject({
+      status: 'signed_in',
+      user: { role: 'manager' },
+      managedTeamIds: ['team_east', 'team_south'],
+      managedTeams: [
+        { id: 'team_south', name: '华南销售组', regionId: 'region_south' },
+        { id: 'team_east', name: '华东销售组', regionId: 'region_east' },
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+    });
+    value(await dispatch('sync.now', {}));
+    const assignable = value<{ users: { regionId: string | null }[] }>(await dispatch('users.list', { assignable: true })).users;
+    expect(assignable.length).toBeGreaterThan(0);
+    expect(new Set(assignable.map((u) => u.regionId))).toEqual(new Set(['region_east', 'region_south']));
+
+    const admin = await signInAs(server, 'admin@demo.example.com');
+    await patchUser(server, admin, 'user_manager01', { role: 'rep' });
+    value(await dispatch('sync.now', {}));
+
+    const after = value<SessionState>(await dispatch('session.get', {}));
+    expect(after).toMatchObject({ status: 'signed_in', user: { id: 'user_manager01', role: 'rep' } });
+    expect(sessions.at(-1)).toMatchObject({ status: 'signed_in', user: { role: 'rep' } });
+    expect(value<{ users: unknown[] }>(await dispatch('users.list', { assignable: true })).users).toEqual([]);
+    // The local rules follow too: assigning is refused before anything is queued.
+    const [lead] = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'pool', limit: 1 })).leads;
+    if (!lead) throw new Error('the demoted manager sees no pool lead');
+    expect(await dispatch('sync.mutate', { name: 'lead.assign@1', args: { leadId: lead.id, ownerId: 'user_rep01' } })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(value<SyncStatus>(await dispatch('sync.status', {}))).toMatchObject({ state: 'online', pendingWrites: 0 });
+  });
+
+  it('a session the server ended is "signed out: sign in again"; the outbox waits for the same user', async () => {
+    const { services, dispatch } = await cockpit();
+    value(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep02@demo.example.com', password: DEMO_PASSWORD }));
+    value(await dispatch('sync.now', {}));
+    const [lead] = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine', limit: 1 })).leads;
+    if (!lead) throw new Error('rep02 has no leads');
+
+    // A password change ends every session of the user on the server.
+    const admin = await signInAs(server, 'admin@demo.example.com');
+    const password = 'a brand new password 2026';
+    await patchUser(server, admin, 'user_rep02', { password });
+    const city = lead.city === '杭州' ? '绍兴' : '杭州';
+    value(await dispatch('sync.mutate', { name: 'lead.update@1', args: { leadId: lead.id, patch: { city }, base: { city: lead.city } } }));
+    value(await dispatch('sync.now', {}));
+
+    const ended = await until(
+      async () => value<SessionState>(await dispatch('session.get', {})),
+      (s) => s.status === 'signed_out',
+    );
+    expect(ended).toEqual({ status: 'signed_out', lastServerUrl: server.url, lastEmail: 'rep02@demo.example.com', reason: 'session_ended' });
+    const status = await until(
+      async () => value<SyncStatus>(await dispatch('sync.status', {})),
+      (s) => s.state === 'signed_out',
+    );
+    expect(status).toMatchObject({ state: 'signed_out', message: expect.stringMatching(/sign in again/) });
+    // Not served as if signed in.
+    expect(await dispatch('leads.list', { scope: 'mine' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(services.sync.attachedUserId()).toBeNull();
+    const onServerBefore = await server.db.selectFrom('leads').select('city').where('id', '=', lead.id).executeTakeFirstOrThrow();
+    expect(onServerBefore.city).toBe(lead.city);
+
+    // The same user signs in again: the queued edit is pushed.
+    const back = value<SessionState>(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep02@demo.example.com', password }));
+    expect(back).toMatchObject({ status: 'signed_in', user: { id: 'user_rep02' } });
+    expect(back).not.toHaveProperty('reason');
+    expect(value<SyncStatus>(await dispatch('sync.now', {}))).toMatchObject({ state: 'online', pendingWrites: 0, needsAttention: 0 });
+    const onServer = await server.db.selectFrom('leads').select('city').where('id', '=', lead.id).executeTakeFirstOrThrow();
+    expect(onServer.city).toBe(city);
   });
 });
