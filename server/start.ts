@@ -50,7 +50,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const retentionDays = opts.changeLogRetentionDays ?? DEFAULT_CHANGE_LOG_RETENTION_DAYS;
   checkRetentionDays(retentionDays);
   const logger = createServerLogger(opts.logLevel ?? 'info', opts.logDestination);
-  const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
+  const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, log: logger, holder: 'Verity team server' });
   let bus: CommitBus | null = null;
   // User admin commits poke cockpits too (the bus exists by the time a request can arrive).
   const app = buildApp({ db: store.db, store: store.kind, version: serverVersion(), logger, onCommit: (seq) => bus?.publish(seq) });

@@ -1,11 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { pgliteCopyOut, postgresCopyOut, type CopyOut } from './copy-out';
+import { lockFolder, type FolderLock } from './folder-lock';
 import { serverMigrationProvider, serverMigrations } from './migrations/index';
 import { SerialPGliteDialect } from './pglite-dialect';
+import { makePrivateDir, tightenTree } from './private-files';
 import type { ServerDatabase } from './schema';
 
 export type StoreKind = 'postgres' | 'pglite';
@@ -27,6 +28,28 @@ export interface OpenServerDbOptions {
   dataDir?: string | undefined;
   /** Run migrations to latest (default true). */
   migrate?: boolean;
+  /** Where the store reports what it recovers from (a dropped pooled connection, files it cannot tighten). Default: stderr. */
+  log?: StoreLogger | undefined;
+  /** What this process is, for the message that refuses a second one on the same PGlite folder. */
+  holder?: string | undefined;
+}
+
+/** The slice of a pino logger the store needs. */
+export interface StoreLogger {
+  warn(detail: Record<string, unknown>, message: string): void;
+  error(detail: Record<string, unknown>, message: string): void;
+}
+
+const stderrLogger: StoreLogger = {
+  warn: (detail, message) => process.stderr.write(`warning: ${message}${describeDetail(detail)}\n`),
+  error: (detail, message) => process.stderr.write(`error: ${message}${describeDetail(detail)}\n`),
+};
+
+function describeDetail(detail: Record<string, unknown>): string {
+  const { err, ...rest } = detail;
+  const parts = Object.keys(rest).length > 0 ? [JSON.stringify(rest)] : [];
+  if (err !== undefined) parts.push(err instanceof Error ? err.message : String(err));
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
 // DATE (oid 1082) stays 'YYYY-MM-DD' text: a calendar day has no time zone.
@@ -34,23 +57,21 @@ pg.types.setTypeParser(1082, (v: string) => v);
 
 /** Opens the team server's store, Postgres or embedded PGlite, and migrates it. */
 export async function openServerDb(options: OpenServerDbOptions): Promise<ServerDb> {
+  const log = options.log ?? stderrLogger;
   let handle: ServerDb;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // An idle client dropped by the server (restart, failover) must not crash the process;
     // the next query gets a fresh connection and fails or succeeds on its own.
-    pool.on('error', () => undefined);
+    pool.on('error', (error) => log.error({ err: error }, 'an idle Postgres connection failed and left the pool'));
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
     handle = { db, kind: 'postgres', pglite: null, copyOut: postgresCopyOut(pool), close: () => db.destroy() };
   } else {
     const dataDir = options.dataDir;
     if (!dataDir) throw new Error('openServerDb: set DATABASE_URL or a PGlite data folder');
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    const pglite = new PGlite(dataDir, {
-      parsers: { 1082: (v: string) => v },
-    });
-    const db = new Kysely<ServerDatabase>({ dialect: new SerialPGliteDialect(pglite) });
-    handle = { db, kind: 'pglite', pglite, copyOut: pgliteCopyOut(db, pglite), close: () => db.destroy() };
+    handle = dataDir.startsWith('memory://')
+      ? pgliteHandle(new PGlite(dataDir, PGLITE_OPTIONS), null)
+      : await openPGliteFolder(dataDir, options.holder ?? 'the Verity team server store', log);
   }
   if (options.migrate !== false) {
     try {
@@ -61,6 +82,50 @@ export async function openServerDb(options: OpenServerDbOptions): Promise<Server
     }
   }
   return handle;
+}
+
+const PGLITE_OPTIONS = { parsers: { 1082: (v: string) => v } };
+
+function pgliteHandle(pglite: PGlite, lock: FolderLock | null): ServerDb {
+  const db = new Kysely<ServerDatabase>({ dialect: new SerialPGliteDialect(pglite) });
+  const close = async (): Promise<void> => {
+    try {
+      await db.destroy();
+    } finally {
+      lock?.release();
+    }
+  };
+  return { db, kind: 'pglite', pglite, copyOut: pgliteCopyOut(db, pglite), close };
+}
+
+/**
+ * PGlite on disk, owned by this process alone: two PGlite instances on one folder each think
+ * they are the only backend and corrupt it, so the folder is locked before PGlite touches it.
+ */
+async function openPGliteFolder(dataDir: string, holder: string, log: StoreLogger): Promise<ServerDb> {
+  makePrivateDir(dataDir);
+  const lock = lockFolder(dataDir, holder);
+  let pglite: PGlite | null = null;
+  try {
+    tightenFolder(dataDir, log);
+    pglite = new PGlite(dataDir, PGLITE_OPTIONS);
+    await pglite.waitReady;
+    // initdb's files come out 0666, and each start rewrites pg_internal.init through stdio under the
+    // umask (0644). Everything Postgres creates later gets its own 0600/0700 (pg_file_create_mode),
+    // so one more pass once PGlite is up leaves the folder private with no periodic sweep.
+    tightenFolder(dataDir, log);
+  } catch (error) {
+    await pglite?.close().catch((closeError: unknown) => log.warn({ err: closeError }, 'PGlite did not close after a failed open'));
+    lock.release();
+    throw error;
+  }
+  return pgliteHandle(pglite, lock);
+}
+
+function tightenFolder(dataDir: string, log: StoreLogger): void {
+  for (const { path, error } of tightenTree(dataDir).failed) {
+    log.warn({ err: error, path }, 'cannot make a data file private (owner-only)');
+  }
 }
 
 export class ServerDbFromFutureError extends Error {
