@@ -34,7 +34,7 @@ export function applyPullPage(store: SyncStore, actor: LocalActor, page: PullRes
           needRebase = true;
         }
         store.deleteRow(change.entity, change.id);
-        if (change.op === 'evict') store.deleteChildren(change.entity, change.id);
+        if (change.op === 'evict') store.deleteFollowers(change.entity, change.id);
       }
     }
     const outcome = applyResults(store, page.mutationResults);

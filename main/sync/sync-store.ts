@@ -3,8 +3,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncEntity } from '../../shared/sync/protocol';
+import { followersOf, isParentEntity } from '../../shared/sync/visibility';
 import { CACHE_INDEXES_DDL, CACHE_SCHEMA_VERSION, CACHE_TABLES_DDL } from './cache-schema';
-import { entityColumns, fromTableRow, toBindValues } from './entity-columns';
+import { entityColumns, fromTableRow, toBindValues, toSnake } from './entity-columns';
 import { OUTBOX_MIGRATIONS, OutboxFromFutureError } from './outbox-schema';
 
 /**
@@ -180,14 +181,17 @@ export class SyncStore {
     this.#sqlite.prepare(`DELETE FROM cache.${table} WHERE id = ?`).run(id);
   }
 
-  /** Removes a lead's or deal's history along with it (evicted from this user's scope). */
-  deleteChildren(entity: SyncEntity, id: string): void {
-    if (entity === 'lead') {
-      this.#sqlite.prepare('DELETE FROM cache.activities WHERE lead_id = ? AND opportunity_id IS NULL').run(id);
-      this.#sqlite.prepare('DELETE FROM cache.tasks WHERE lead_id = ? AND opportunity_id IS NULL').run(id);
-    } else if (entity === 'opportunity') {
-      this.#sqlite.prepare('DELETE FROM cache.stage_history WHERE opportunity_id = ?').run(id);
-      this.#sqlite.prepare('DELETE FROM cache.activities WHERE opportunity_id = ?').run(id);
+  /**
+   * Removes the rows that follow an evicted parent (`followersOf` in
+   * shared/sync/visibility.ts): a lead's notes go with it, the user's own
+   * tasks on that lead stay (a task follows its owner).
+   */
+  deleteFollowers(entity: SyncEntity, id: string): void {
+    if (!isParentEntity(entity)) return;
+    for (const f of followersOf(entity)) {
+      const { table } = entityColumns(f.entity);
+      const unless = f.unless.map((u) => ` AND ${toSnake(u)} IS NULL`).join('');
+      this.#sqlite.prepare(`DELETE FROM cache.${table} WHERE ${toSnake(f.via)} = ?${unless}`).run(id);
     }
   }
 

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Change, MutationResult, PullQuery, PullResponse } from '../../shared/sync/protocol';
-import { visibilityChange, type RowScope, type Viewer } from '../../shared/sync/visibility';
+import { followersOf, isParentEntity, visibilityChange, type Follower, type ParentEntity, type RowScope, type Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
-import { toActivity, toStageHistory, toTask } from './entity-rows';
+import { toActivity, toContact, toStageHistory, toTask } from './entity-rows';
 import { resultFromRow } from './push';
 import { ensureSyncClient } from './sync-clients';
-import { visibleSql } from './visibility-sql';
+import { followerWhere, visibleSql } from './visibility-sql';
 import { checkVersions, SyncResetError } from './sync-errors';
 import { scopeKey } from './viewer';
 
@@ -48,13 +48,9 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
   const changes: Change[] = [];
   for (const r of page) {
     const seq = Number(r.seq);
-    const after: RowScope | null = r.op === 'delete' ? null : { ownerId: r.owner_id, regionId: r.region_id, pool: r.pool };
+    const after: RowScope = { ownerId: r.owner_id, regionId: r.region_id, pool: r.pool };
     const before: RowScope | null = r.prev_pool === null ? null : { ownerId: r.prev_owner_id, regionId: r.prev_region_id, pool: r.prev_pool };
     const entity = r.entity as Change['entity'];
-    if (r.op === 'delete') {
-      if (before && visibilityChange(viewer, before, before) !== 'none') changes.push({ seq, entity, id: r.entity_id, op: 'delete', row: null, version: seq });
-      continue;
-    }
     const decision = visibilityChange(viewer, before, after);
     if (decision === 'none') continue;
     if (decision === 'evict') {
@@ -63,10 +59,8 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
     }
     const row = (r.row ?? null) as Record<string, unknown> | null;
     changes.push({ seq, entity, id: r.entity_id, op: 'upsert', row, version: seq, ...(decision === 'grant' && before ? { granted: true } : {}) });
-    // A lead or deal that just entered this viewer's scope brings its history along.
-    if (decision === 'grant' && before && (entity === 'lead' || entity === 'opportunity')) {
-      changes.push(...(await historyOf(db, entity, r.entity_id, seq)));
-    }
+    // A row that just entered this viewer's scope brings the rows that follow it.
+    if (decision === 'grant' && before && isParentEntity(entity)) changes.push(...(await followersChanges(db, entity, r.entity_id, seq)));
   }
 
   const results = await db
@@ -100,17 +94,35 @@ export async function setScopeKey(db: Kysely<ServerDatabase>, clientId: string, 
 const NOW_SCOPE = { owner: sql`owner_id`, region: sql`region_id`, pool: sql`pool` };
 const BEFORE_SCOPE = { owner: sql`prev_owner_id`, region: sql`prev_region_id`, pool: sql`prev_pool` };
 
-async function historyOf(db: Kysely<ServerDatabase>, entity: 'lead' | 'opportunity', id: string, seq: number): Promise<Change[]> {
+/**
+ * The rows that follow a granted parent (`followersOf`), as they are now:
+ * never another owner's tasks, nor a lead's notes that follow its deal.
+ */
+async function followersChanges(db: Kysely<ServerDatabase>, parent: ParentEntity, id: string, seq: number): Promise<Change[]> {
   const out: Change[] = [];
-  const column = entity === 'lead' ? 'lead_id' : 'opportunity_id';
-  const activities = await db.selectFrom('activities').selectAll().where(column, '=', id).execute();
-  for (const a of activities) out.push({ seq, entity: 'activity', id: a.id, op: 'upsert', row: { ...toActivity(a), version: Number(a.version) }, version: Number(a.version) });
-  if (entity === 'lead') {
-    const tasks = await db.selectFrom('tasks').selectAll().where('lead_id', '=', id).execute();
-    for (const t of tasks) out.push({ seq, entity: 'task', id: t.id, op: 'upsert', row: { ...toTask(t), version: Number(t.version) }, version: Number(t.version) });
-  } else {
-    const history = await db.selectFrom('stage_history').selectAll().where('opportunity_id', '=', id).execute();
-    for (const h of history) out.push({ seq, entity: 'stage_history', id: h.id, op: 'upsert', row: { ...toStageHistory(h), version: Number(h.version) }, version: Number(h.version) });
+  for (const f of followersOf(parent)) {
+    for (const { row, version } of await followerRows(db, f, id)) {
+      out.push({ seq, entity: f.entity, id: String(row.id), op: 'upsert', row: { ...row, version }, version });
+    }
   }
   return out;
+}
+
+async function followerRows(db: Kysely<ServerDatabase>, f: Follower, id: string): Promise<{ row: Record<string, unknown>; version: number }[]> {
+  const where = followerWhere(f, id);
+  switch (f.entity) {
+    case 'contact':
+      return (await db.selectFrom('contacts as t').selectAll().where(where).execute()).map((r) => ({ row: toContact(r), version: Number(r.version) }));
+    case 'stage_history':
+      return (await db.selectFrom('stage_history as t').selectAll().where(where).execute()).map((r) => ({ row: toStageHistory(r), version: Number(r.version) }));
+    case 'activity':
+      return (await db.selectFrom('activities as t').selectAll().where(where).execute()).map((r) => ({ row: toActivity(r), version: Number(r.version) }));
+    case 'task':
+      return (await db.selectFrom('tasks as t').selectAll().where(where).execute()).map((r) => ({ row: toTask(r), version: Number(r.version) }));
+    case 'user':
+    case 'account':
+    case 'lead':
+    case 'opportunity':
+      throw new Error(`visibility: ${f.entity} follows no parent`);
+  }
 }

@@ -1,48 +1,53 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Activity, Lead, Opportunity, StageHistory, Task } from '../../shared/domain/entities';
-import type { RowScope } from '../../shared/sync/visibility';
+import { ENTITY_TABLES } from '../../shared/sync/entities';
+import type { SyncEntity } from '../../shared/sync/protocol';
+import { PLACES, placeOf, scopeSource, type ParentEntity, type RowScope } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
+import { columnOf } from './visibility-sql';
 
 type Db = Kysely<ServerDatabase> | Transaction<ServerDatabase>;
 
 /**
- * Where a row sits for visibility. Children (activities, stage history,
- * tasks on a lead or deal) take their parent's place, so they travel with it.
+ * Where a row sits for visibility, as `VISIBILITY` (shared/sync/visibility.ts)
+ * defines it: its own place, or that of the parent it follows, read from the
+ * store (inside the writer's transaction, so the parent is the one just written).
  */
+export async function rowScope(db: Db, entity: SyncEntity, row: Readonly<Record<string, unknown>>): Promise<RowScope> {
+  const source = scopeSource(entity, row);
+  if (source.kind === 'scope') return source.scope;
+  return parentPlace(db, source.parent, source.id);
+}
+
+async function parentPlace(db: Db, parent: ParentEntity, id: string): Promise<RowScope> {
+  const p: { owner: string; region: string; pool: { field: string } | null } = PLACES[parent];
+  const fields = [p.owner, p.region, ...(p.pool ? [p.pool.field] : [])];
+  const { rows } = await sql<Record<string, unknown>>`
+    SELECT ${sql.join(fields.map((f) => sql`${sql.ref(columnOf(f))} AS ${sql.ref(f)}`))}
+    FROM ${sql.table(ENTITY_TABLES[parent])} WHERE id = ${id}`.execute(db);
+  const found = rows[0];
+  // Foreign keys make every followed parent exist; a missing one is a broken store, not a private row.
+  if (!found) throw new Error(`visibility: ${parent} ${id} is missing`);
+  return placeOf(parent, found);
+}
+
 export function leadScope(l: Pick<Lead, 'ownerId' | 'regionId' | 'status'>): RowScope {
-  return { ownerId: l.ownerId, regionId: l.regionId, pool: l.status === 'public_pool' };
+  return placeOf('lead', l);
 }
 
 export function opportunityScope(o: Pick<Opportunity, 'ownerId' | 'regionId'>): RowScope {
-  return { ownerId: o.ownerId, regionId: o.regionId, pool: false };
+  return placeOf('opportunity', o);
 }
 
-async function parentScope(db: Db, leadId: string | null, opportunityId: string | null): Promise<RowScope | null> {
-  if (opportunityId) {
-    const o = await db.selectFrom('opportunities').select(['owner_id', 'region_id']).where('id', '=', opportunityId).executeTakeFirst();
-    if (o) return { ownerId: o.owner_id, regionId: o.region_id, pool: false };
-  }
-  if (leadId) {
-    const l = await db.selectFrom('leads').select(['owner_id', 'region_id', 'status']).where('id', '=', leadId).executeTakeFirst();
-    if (l) return { ownerId: l.owner_id, regionId: l.region_id, pool: l.status === 'public_pool' };
-  }
-  return null;
+export function activityScope(db: Db, a: Activity): Promise<RowScope> {
+  return rowScope(db, 'activity', a);
 }
 
-export async function activityScope(db: Db, a: Activity): Promise<RowScope> {
-  return (await parentScope(db, a.leadId, a.opportunityId)) ?? (await userScope(db, a.ownerId));
-}
-
-export async function stageHistoryScope(db: Db, h: StageHistory): Promise<RowScope> {
-  return (await parentScope(db, null, h.opportunityId)) ?? { ownerId: h.changedBy, regionId: null, pool: false };
+export function stageHistoryScope(db: Db, h: StageHistory): Promise<RowScope> {
+  return rowScope(db, 'stage_history', h);
 }
 
 /** A task belongs to its owner: it shows on their agenda even when the lead moves on. */
-export async function taskScope(db: Db, t: Task): Promise<RowScope> {
-  return userScope(db, t.ownerId);
-}
-
-async function userScope(db: Db, userId: string): Promise<RowScope> {
-  const u = await db.selectFrom('users').select('region_id').where('id', '=', userId).executeTakeFirst();
-  return { ownerId: userId, regionId: u?.region_id ?? null, pool: false };
+export function taskScope(db: Db, t: Task): Promise<RowScope> {
+  return rowScope(db, 'task', t);
 }

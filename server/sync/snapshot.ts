@@ -7,7 +7,7 @@ import type { ServerDatabase } from '../db/schema';
 import type { CopyOut } from '../db/copy-out';
 import { CopyTextToJson, type CopyJsonKind } from './copy-json';
 import { ENTITY_TABLE } from './entity-rows';
-import { seesEverything, visibleSql, type ScopeColumns } from './visibility-sql';
+import { columnOf, scopedSource, seesEverything, visibleSql, type ScopedSource } from './visibility-sql';
 
 /**
  * First sync: the viewer's rows as gzip NDJSON parts (SYNC.md §3.7). Parts
@@ -25,38 +25,18 @@ export function snapshotColumns(entity: SyncEntity): string[] {
   return entityFields(entity);
 }
 
-interface EntitySource extends ScopeColumns {
-  /** FROM clause; the entity's own table is aliased `t`. */
-  from: RawBuilder<unknown>;
+// Where each entity's rows sit, derived from the one visibility definition (shared/sync/visibility.ts).
+const SOURCES = Object.fromEntries(SYNC_ENTITIES.map((e) => [e, scopedSource(e)])) as Record<SyncEntity, ScopedSource>;
+
+/** Whether this viewer sees every row of the entity: then no filter and no join. */
+function unfiltered(viewer: Viewer, s: ScopedSource): boolean {
+  return s.everyone || seesEverything(viewer);
 }
 
-// Scope expressions mirror server/sync/row-scope.ts: children take their parent's place.
-const SOURCES: Record<SyncEntity, EntitySource> = {
-  user: { from: sql`users t`, owner: sql`t.id`, region: sql`NULL::text`, pool: sql`true` },
-  account: { from: sql`accounts t`, owner: sql`t.owner_id`, region: sql`t.region_id`, pool: sql`false` },
-  contact: {
-    from: sql`contacts t JOIN accounts a ON a.id = t.account_id`,
-    owner: sql`a.owner_id`,
-    region: sql`a.region_id`,
-    pool: sql`false`,
-  },
-  lead: { from: sql`leads t`, owner: sql`t.owner_id`, region: sql`t.region_id`, pool: sql`(t.status = 'public_pool')` },
-  opportunity: { from: sql`opportunities t`, owner: sql`t.owner_id`, region: sql`t.region_id`, pool: sql`false` },
-  stage_history: {
-    from: sql`stage_history t JOIN opportunities o ON o.id = t.opportunity_id`,
-    owner: sql`o.owner_id`,
-    region: sql`o.region_id`,
-    pool: sql`false`,
-  },
-  activity: {
-    from: sql`activities t LEFT JOIN opportunities o ON o.id = t.opportunity_id LEFT JOIN leads l ON l.id = t.lead_id LEFT JOIN users u ON u.id = t.owner_id`,
-    owner: sql`(CASE WHEN o.id IS NOT NULL THEN o.owner_id WHEN l.id IS NOT NULL THEN l.owner_id ELSE t.owner_id END)`,
-    region: sql`(CASE WHEN o.id IS NOT NULL THEN o.region_id WHEN l.id IS NOT NULL THEN l.region_id ELSE u.region_id END)`,
-    pool: sql`(o.id IS NULL AND l.id IS NOT NULL AND l.status = 'public_pool')`,
-  },
-  task: { from: sql`tasks t LEFT JOIN users u ON u.id = t.owner_id`, owner: sql`t.owner_id`, region: sql`u.region_id`, pool: sql`false` },
-};
-
+/** The viewer's rows of one entity: FROM clause (own table aliased `t`) and filter. */
+function visibleRows(viewer: Viewer, s: ScopedSource): { from: RawBuilder<unknown>; where: RawBuilder<boolean> } {
+  return unfiltered(viewer, s) ? { from: s.table, where: sql<boolean>`true` } : { from: s.from, where: visibleSql(viewer, s) };
+}
 
 /**
  * The keyset cuts of an entity's visible rows: the id closing every full
@@ -65,17 +45,17 @@ const SOURCES: Record<SyncEntity, EntitySource> = {
 async function partCuts(
   db: Kysely<ServerDatabase>,
   viewer: Viewer,
-  s: EntitySource,
+  s: ScopedSource,
   partRows: number,
 ): Promise<{ bounds: string[]; total: number }> {
-  const where = visibleSql(viewer, s);
-  if (!seesEverything(viewer)) {
+  const { from, where } = visibleRows(viewer, s);
+  if (!unfiltered(viewer, s)) {
     // Filtered through joins: one hash-joined pass numbers the rows (stepping through
     // the primary key instead would join row by row).
-    const counted = await sql<{ n: string | number }>`SELECT count(*) AS n FROM ${s.from} WHERE ${where}`.execute(db);
+    const counted = await sql<{ n: string | number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(db);
     const cuts = await sql<{ id: string }>`
       SELECT id FROM (
-        SELECT t.id AS id, row_number() OVER (ORDER BY t.id) AS rn FROM ${s.from} WHERE ${where}
+        SELECT t.id AS id, row_number() OVER (ORDER BY t.id) AS rn FROM ${from} WHERE ${where}
       ) numbered WHERE rn % ${partRows} = 0 ORDER BY id`.execute(db);
     return { bounds: cuts.rows.map((r) => r.id), total: Number(counted.rows[0]?.n ?? 0) };
   }
@@ -85,11 +65,11 @@ async function partCuts(
   for (;;) {
     const after = bounds.length === 0 ? sql`true` : sql`t.id > ${bounds[bounds.length - 1]}`;
     const cut = await sql<{ id: string }>`
-      SELECT t.id AS id FROM ${s.from} WHERE ${where} AND ${after} ORDER BY t.id OFFSET ${partRows - 1} LIMIT 1`.execute(db);
+      SELECT t.id AS id FROM ${from} WHERE ${where} AND ${after} ORDER BY t.id OFFSET ${partRows - 1} LIMIT 1`.execute(db);
     const id = cut.rows[0]?.id;
     if (id === undefined) {
       const rest = await sql<{ n: string | number }>`
-        SELECT count(*) AS n FROM (SELECT 1 FROM ${s.from} WHERE ${where} AND ${after} LIMIT ${partRows}) tail`.execute(db);
+        SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} AND ${after} LIMIT ${partRows}) tail`.execute(db);
       return { bounds, total: bounds.length * partRows + Number(rest.rows[0]?.n ?? 0) };
     }
     bounds.push(id);
@@ -171,7 +151,7 @@ function rowCopy(db: Kysely<ServerDatabase>, entity: SyncEntity): Promise<RowCop
         WHERE attrelid = ${ENTITY_TABLE[entity]}::regclass AND attnum > 0 AND NOT attisdropped`.execute(db);
       const types = new Map(rows.map((r) => [r.name, r.type]));
       const columns = snapshotColumns(entity).map((field) => {
-        const column = field.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+        const column = columnOf(field);
         return copyColumn(column, types.get(column));
       });
       if (snapshotColumns(entity)[0] !== 'id') throw new Error(`snapshot: ${entity} rows must start with id (keyset cursor)`);
@@ -203,7 +183,7 @@ export async function* snapshotPartLines(
   const { db, copyOut } = source;
   const columns = snapshotColumns(p.entity);
   yield JSON.stringify({ entity: p.entity, columns, schemaVersion: SYNC_SCHEMA_VERSION, snapshotSeq: p.snapshotSeq, part: p.part, of: p.of }) + '\n';
-  const s = SOURCES[p.entity];
+  const rowsOf = visibleRows(viewer, SOURCES[p.entity]);
   const copy = await rowCopy(db, p.entity);
   const hash = createHash('sha256');
   let rows = 0;
@@ -211,8 +191,8 @@ export async function* snapshotPartLines(
     const lower = cursor === null ? sql`true` : sql`t.id > ${cursor}`;
     const upper = p.until === null ? sql`true` : sql`t.id <= ${p.until}`;
     const query = sql`
-      SELECT ${copy.select} FROM ${s.from}
-      WHERE ${visibleSql(viewer, s)} AND ${lower} AND ${upper} ORDER BY t.id LIMIT ${FETCH_ROWS}`.compile(db);
+      SELECT ${copy.select} FROM ${rowsOf.from}
+      WHERE ${rowsOf.where} AND ${lower} AND ${upper} ORDER BY t.id LIMIT ${FETCH_ROWS}`.compile(db);
     const converter = new CopyTextToJson(copy.kinds);
     const chunks: Buffer[] = [];
     let n = 0;
