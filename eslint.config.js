@@ -3,27 +3,26 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
+import layers, { NODE_BUILTINS } from './eslint-layer-imports.js';
 
 /**
  * Layer rules (README "Architecture"): imports point only toward shared/.
- * Enforced here so `npm test` fails when a layer reaches where it must not.
+ * Each layer is an allowlist of folders and packages (a package covers its
+ * subpaths), checked by eslint-layer-imports.js for static imports, `import()`
+ * and `require()` alike, so `npm test` fails when a layer reaches where it must not.
  */
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const serverOnly = ['better-sqlite3', 'kysely', 'kysely-pglite', 'pg', '@electric-sql/pglite', 'fastify', '@fastify/*', 'ws', 'pino'];
-const electronPkgs = ['electron', 'electron-updater', 'electron/*'];
+const UI = ['react', 'react-dom', 'react-i18next', 'i18next', '@mantine/core', '@mantine/hooks', '@tabler/icons-react'];
+/** Plain-Node services of the cockpit: the local store, the sync engine, the web host. */
+const COCKPIT_SERVICES = [NODE_BUILTINS, 'zod', 'kysely', 'better-sqlite3', 'ws', 'fastify', '@fastify/static'];
+const SERVER = [
+  NODE_BUILTINS, 'zod', 'kysely', 'pg', 'pg-copy-streams', '@electric-sql/pglite', 'fastify', '@fastify/', 'pino', 'ws',
+];
 
-/** @param {string[]} folders */
-const folderPatterns = (folders) =>
-  folders.map((f) => ({
-    group: [`**/${f}`, `**/${f}/**`, `${f}/**`],
-    message: `this layer must not import from ${f}/ (see README, Architecture)`,
-  }));
+/** @param {import('./eslint-layer-imports.js').LayerOptions} options */
+const layer = (options) => ({ 'layers/allowed-imports': ['error', options] });
 
-/** @param {string[]} names @param {string} why */
-const pkgPaths = (names, why) => names.filter((n) => !n.includes('*')).map((name) => ({ name, message: why }));
-/** @param {string[]} names @param {string} why */
-const pkgGroups = (names, why) => names.filter((n) => n.includes('*')).map((n) => ({ group: [n], message: why }));
+/** Node's globals, which neither the renderer nor the sandboxed preload has. */
+const NODE_GLOBALS = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate'];
 
 export default tseslint.config(
   {
@@ -44,32 +43,23 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { layers },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-only-tests': 'off',
     },
   },
   {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            ...pkgPaths(nodeBuiltins, 'shared/ is pure TypeScript: no Node API'),
-            ...pkgPaths(electronPkgs, 'shared/ is pure TypeScript: no Electron'),
-            ...pkgPaths(serverOnly, 'shared/ is pure TypeScript: no storage or server packages'),
-            ...pkgPaths(['react', 'react-dom', '@mantine/core', '@mantine/hooks'], 'shared/ is pure TypeScript: no UI'),
-          ],
-          patterns: [
-            ...folderPatterns(['main', 'preload', 'renderer', 'server', 'tests', 'bench']),
-            ...pkgGroups([...serverOnly, ...electronPkgs], 'shared/ is pure TypeScript'),
-          ],
-        },
-      ],
+      ...layer({
+        layer: 'shared/',
+        why: 'shared/ is pure TypeScript: no Node API, Electron, DOM, storage or UI package',
+        folders: ['shared'],
+        packages: ['zod'],
+      }),
       'no-restricted-globals': [
         'error',
         ...['window', 'document', 'process', 'Buffer', 'require', '__dirname', 'localStorage', 'navigator', 'fetch'].map(
@@ -80,41 +70,42 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': [
+      ...layer({
+        layer: 'renderer/',
+        why: 'the renderer imports only shared/ and UI packages, and reaches data only through the IPC contract',
+        folders: ['renderer', 'shared'],
+        packages: [...UI, 'zod'],
+      }),
+      'no-restricted-globals': [
         'error',
-        {
-          paths: [
-            ...pkgPaths(nodeBuiltins, 'the renderer reaches data only through the IPC contract'),
-            ...pkgPaths([...electronPkgs, ...serverOnly], 'the renderer reaches data only through the IPC contract'),
-          ],
-          patterns: [
-            ...folderPatterns(['main', 'preload', 'server', 'tests', 'bench']),
-            ...pkgGroups([...serverOnly, ...electronPkgs], 'the renderer reaches data only through the IPC contract'),
-          ],
-        },
+        ...NODE_GLOBALS.map((name) => ({ name, message: 'the renderer runs in a browser: no Node API' })),
       ],
     },
   },
   {
+    // The build configuration runs in Node, not in the renderer.
     files: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
-    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['preload/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': [
+      ...layer({
+        layer: 'preload/',
+        why: 'preload is sandboxed (or runs in the browser): contract and Electron bridge only',
+        folders: ['preload', 'shared'],
+        packages: ['electron'],
+      }),
+      'no-restricted-globals': [
         'error',
-        {
-          paths: pkgPaths([...nodeBuiltins, ...serverOnly], 'preload is sandboxed: contract and Electron bridge only'),
-          patterns: folderPatterns(['main', 'renderer', 'server', 'tests', 'bench']),
-        },
+        ...NODE_GLOBALS.map((name) => ({ name, message: 'preload is sandboxed: no Node API' })),
       ],
     },
   },
@@ -122,42 +113,48 @@ export default tseslint.config(
     // main/ services are plain Node: only main/shell/ may touch Electron.
     files: ['main/**/*.ts'],
     ignores: ['main/shell/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: pkgPaths(electronPkgs, 'only main/shell/ may import Electron; services stay plain Node'),
-          patterns: [
-            ...folderPatterns(['renderer', 'preload', 'server', 'tests', 'bench', 'shell']),
-            ...pkgGroups(electronPkgs, 'only main/shell/ may import Electron'),
-          ],
-        },
-      ],
-    },
+    rules: layer({
+      layer: 'main/ services',
+      why: 'only main/shell/ may import Electron; main/ never imports server/, renderer/ or preload/',
+      folders: ['main', 'shared'],
+      exceptFolders: ['main/shell'],
+      packages: COCKPIT_SERVICES,
+    }),
   },
   {
     files: ['main/shell/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: folderPatterns(['renderer', 'preload', 'server', 'tests', 'bench']) },
-      ],
-    },
+    rules: layer({
+      layer: 'main/shell/',
+      why: 'main/ never imports server/, renderer/ or preload/',
+      folders: ['main', 'shared'],
+      packages: [...COCKPIT_SERVICES, 'electron', 'electron-updater'],
+    }),
   },
   {
     files: ['server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: pkgPaths([...electronPkgs, 'better-sqlite3'], 'the team server runs no Electron and no cockpit store'),
-          patterns: folderPatterns(['main', 'preload', 'renderer', 'tests', 'bench']),
-        },
-      ],
-    },
+    rules: layer({
+      layer: 'server/',
+      why: 'the team server runs no Electron and no cockpit store, and never imports main/, preload/ or renderer/',
+      folders: ['server', 'shared'],
+      packages: SERVER,
+    }),
   },
   {
     files: ['tests/**/*.{ts,tsx}', 'bench/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      // A focused or skipped test silently drops the rest of the suite from `npm test`.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name=/^(describe|it|test)$/][property.name=/^(only|skip)$/]",
+          message: 'no focused or skipped tests: .only and .skip leave tests unrun',
+        },
+        {
+          selector: "MemberExpression[object.property.name='describe'][property.name=/^(only|skip)$/]",
+          message: 'no focused or skipped tests: .only and .skip leave tests unrun',
+        },
+      ],
+    },
   },
 );
