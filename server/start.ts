@@ -10,6 +10,7 @@ import { createLocalCommitBus, createPostgresCommitBus, type CommitBus } from '.
 import { checkRetentionDays, compactChangeLog, DEFAULT_CHANGE_LOG_RETENTION_DAYS } from './sync/compaction';
 import { LiveHub } from './sync/live-hub';
 import { syncRoutes } from './sync/sync.routes';
+import type { Clock } from './clock';
 import { serverVersion } from './version';
 
 export interface StartServerOptions {
@@ -31,6 +32,8 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** Days the change log keeps a change (compacted hourly); default DEFAULT_CHANGE_LOG_RETENTION_DAYS. */
   changeLogRetentionDays?: number;
+  /** Business time of every mutation; default the system clock (tests move it). */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -59,7 +62,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     bus = opts.databaseUrl
       ? await createPostgresCommitBus(opts.databaseUrl, (error) => logger.error({ err: error }, 'sync notifications failed'))
       : createLocalCommitBus();
-    await app.register(syncRoutes, { db: store.db, copyOut: store.copyOut, bus, hub: new LiveHub(store.db) });
+    await app.register(syncRoutes, { db: store.db, copyOut: store.copyOut, bus, hub: new LiveHub(store.db), clock: opts.clock });
     if (opts.demo) await ensureDemoData(store.db, opts.log ?? ((line: string) => logger.info(line)));
     await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? '127.0.0.1' });
   } catch (error) {

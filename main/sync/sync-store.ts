@@ -35,6 +35,8 @@ export interface OutboxEntry {
 
 export interface OutboxError {
   code: string | null;
+  /** The rejection's reason key (absent in entries recorded before reasons travelled). */
+  reason?: string | null;
   message: string | null;
   fields: string[];
   serverValues: Record<string, unknown> | null;

@@ -14,6 +14,7 @@ import {
   UpgradeRequiredSchema,
 } from '../../shared/sync/protocol';
 import type { Viewer } from '../../shared/sync/visibility';
+import { systemClock, type Clock } from '../clock';
 import type { CopyOut } from '../db/copy-out';
 import type { ServerDatabase } from '../db/schema';
 import { authenticate } from '../http/auth-guard';
@@ -35,6 +36,8 @@ export interface SyncRoutesOptions {
   hub: LiveHub;
   /** Rows per snapshot part (tests use small parts). */
   snapshotPartRows?: number;
+  /** Business time of pushed mutations; default the system clock. */
+  clock?: Clock;
 }
 
 /** The user's language for rejection messages: the cockpit sends its UI locale. */
@@ -88,6 +91,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
           db,
           viewer,
           locale: localeOf(request),
+          clock: opts.clock ?? systemClock,
           onCommit: (seq) => bus.publish(seq),
           logError: (error, context) => request.log.error({ err: error, ...context }, 'push mutation failed'),
         },

@@ -1,213 +1,191 @@
-import { ActionIcon, Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
-import {
-  IconCalendarEvent,
-  IconCheck,
-  IconChecklist,
-  IconClockHour4,
-  IconFileCheck,
-  IconHourglassLow,
-  type Icon,
-} from '@tabler/icons-react';
+import { ActionIcon, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
+import { IconCalendarEvent, IconCheck, IconChecklist, IconClockHour4, IconHourglassLow, type Icon } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { daysInStage, FIRST_RESPONSE_MS, HEALTHY_FIRST_RESPONSE_MS as HEALTHY_MS, REVIEW_AFTER_MS as REVIEW_MS } from '../../../../shared/domain/clocks';
-import type { Lead, Task } from '../../../../shared/domain/entities';
-import type { IpcEventPayload } from '../../../../shared/ipc/contract';
+import type { Task } from '../../../../shared/domain/entities';
+import type { AgendaSection, SubjectRef } from '../../../../shared/ipc/contract';
 import { ApiError } from '../../api/client';
+import { useCall } from '../../api/hooks';
 import { useMutate } from '../../api/mutate';
-import { useCall, useEvent } from '../../api/hooks';
-import { useFormat } from '../../i18n/format';
 import { useSyncGeneration } from '../../app/sync-context';
+import { useFormat } from '../../i18n/format';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
+import { Pager } from '../../ui/Pager';
 import { useToast } from '../../ui/toasts';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AttentionBadge } from '../attention/AttentionBadge';
-import { freshest } from '../leads/lead-assign';
-import { LeadDrawer } from '../leads/LeadDrawer';
+import { DealDrawer } from '../pipeline/DealDrawer';
+import { agendaRequest, CARD_PAGE, clampPage, COLLAPSED, FIRST_RESPONSE_COLOR, firstResponseLabel, hasMore, type CardPaging } from './agenda-model';
+import { LeadDrawerById } from './LeadDrawerById';
 
-
-type Proposal = IpcEventPayload<'proposal.opened'>;
+const ALL_COLLAPSED: Record<AgendaSection, CardPaging> = {
+  firstResponse: COLLAPSED,
+  tasksDue: COLLAPSED,
+  stallingDeals: COLLAPSED,
+  meetingsToday: COLLAPSED,
+};
 
 export function AgendaView() {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const agenda = useCall('agenda.today', {}, useSyncGeneration());
-  // Opened proposals arrive as live events; they are kept for as long as the view is open.
-  const [proposals, setProposals] = useState<Proposal[]>([]);
-  useEvent('proposal.opened', (p) => setProposals((list) => [p, ...list.filter((x) => x.proposalId !== p.proposalId)]));
-  useEvent('lead.routed', () => agenda.reload());
-  const [opened, setOpened] = useState<Lead | null>(null);
-  const openLead = freshest(agenda.data?.leadsAwaitingFirstTouch.find((l) => l.id === opened?.id), opened);
-
+  const [paging, setPaging] = useState(ALL_COLLAPSED);
+  const request = agendaRequest(paging);
+  const agenda = useCall('agenda.today', request, `${JSON.stringify(request)}|${useSyncGeneration()}`);
+  const [openLead, setOpenLead] = useState<string | null>(null);
+  const [openDeal, setOpenDeal] = useState<string | null>(null);
+  const open = (subject: SubjectRef | null) => {
+    if (subject?.kind === 'lead') setOpenLead(subject.id);
+    else if (subject?.kind === 'deal') setOpenDeal(subject.id);
+  };
   const data = agenda.data;
-  const now = Date.now();
-  const today = new Date().toDateString();
-  const meetings = (data?.recentActivities ?? []).filter(
-    (a) => (a.type === 'meeting' || a.type === 'visit') && new Date(a.occurredAt).toDateString() === today,
-  );
+  const card = (section: AgendaSection) => ({
+    total: data?.[section].total ?? 0,
+    paging: clampPage(paging[section], data?.[section].total ?? 0),
+    onPaging: (next: CardPaging) => setPaging((p) => ({ ...p, [section]: next })),
+  });
 
   return (
     <Stack gap={0}>
-      <ViewHeader
-        title={t('agenda.title')}
-        subtitle={t('agenda.subtitle', { time: data ? fmt.time(data.generatedAt) : '…' })}
-      />
+      <ViewHeader title={t('agenda.title')} subtitle={t('agenda.subtitle', { time: data ? fmt.time(data.generatedAt) : '…' })} />
       <FirstSyncNotice />
       {agenda.error && <LoadError error={agenda.error} onRetry={agenda.reload} />}
       {!data && agenda.loading ? (
         <Loading h={360} />
       ) : (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-          <AgendaGroup
+          <AgendaCard
             testId="agenda-first-response"
             icon={IconClockHour4}
             color="red"
             title={t('agenda.firstResponse.title')}
             hint={t('agenda.firstResponse.hint')}
-            count={data?.leadsAwaitingFirstTouch.length ?? 0}
             empty={t('agenda.firstResponse.empty')}
+            {...card('firstResponse')}
           >
-            {data?.leadsAwaitingFirstTouch.map((lead) => {
-              const waited = now - Date.parse(lead.assignedAt ?? lead.createdAt);
-              const left = FIRST_RESPONSE_MS - waited;
-              const color = waited < HEALTHY_MS ? 'teal' : left > 0 ? 'yellow' : 'red';
-              const label =
-                left > 0
-                  ? t('agenda.firstResponse.left', { time: fmt.duration(left) })
-                  : waited < REVIEW_MS
-                    ? t('agenda.firstResponse.reviewSoon', { time: fmt.duration(REVIEW_MS - waited) })
-                    : t('agenda.firstResponse.overdue', { time: fmt.duration(left) });
+            {data?.firstResponse.items.map(({ lead, clock }) => {
+              const label = firstResponseLabel(clock);
               return (
                 <Row
                   key={lead.id}
                   primary={lead.name}
-                  onOpen={() => setOpened(lead)}
+                  onOpen={() => setOpenLead(lead.id)}
                   marker={<AttentionBadge id={lead.id} />}
                   secondary={[lead.company, lead.city, t(`sources.${lead.source}`), t(`needs.${lead.need}`)].filter(Boolean).join(' · ')}
-                  badge={<Badge color={color} variant="light">{label}</Badge>}
-                />
-              );
-            })}
-          </AgendaGroup>
-
-          <AgendaGroup
-            testId="agenda-tasks"
-            icon={IconChecklist}
-            color="verity"
-            title={t('agenda.tasks.title')}
-            hint={t('agenda.tasks.hint')}
-            count={data?.tasksDue.length ?? 0}
-            empty={t('agenda.tasks.empty')}
-          >
-            {data?.tasksDue.map((task) => {
-              const late = Date.parse(task.dueAt) < now;
-              return (
-                <Row
-                  key={task.id}
-                  primary={task.title}
-                  marker={<AttentionBadge id={task.id} />}
-                  action={<CompleteTask task={task} />}
                   badge={
-                    <Badge color={late ? 'red' : 'gray'} variant="light">
-                      {late
-                        ? t('agenda.tasks.overdue', { time: sameDay(task.dueAt) ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt) })
-                        : t('agenda.tasks.due', { time: fmt.time(task.dueAt) })}
+                    <Badge color={FIRST_RESPONSE_COLOR[clock.state]} variant="light" data-state={clock.state}>
+                      {t(label.key, { time: fmt.duration(label.ms) })}
                     </Badge>
                   }
                 />
               );
             })}
-          </AgendaGroup>
+          </AgendaCard>
 
-          <AgendaGroup
-            testId="agenda-proposals"
-            icon={IconFileCheck}
-            color="grape"
-            title={t('agenda.proposals.title')}
-            hint={t('agenda.proposals.hint')}
-            count={proposals.length}
-            empty={t('agenda.proposals.empty')}
+          <AgendaCard
+            testId="agenda-tasks"
+            icon={IconChecklist}
+            color="verity"
+            title={t('agenda.tasks.title')}
+            hint={t('agenda.tasks.hint')}
+            empty={t('agenda.tasks.empty')}
+            {...card('tasksDue')}
           >
-            {proposals.map((p) => (
+            {data?.tasksDue.items.map(({ task, overdue, subject }) => (
               <Row
-                key={p.proposalId}
-                primary={p.contactName}
-                badge={<Badge color="grape" variant="light">{t('agenda.proposals.opened', { time: fmt.time(p.openedAt) })}</Badge>}
+                key={task.id}
+                primary={task.title}
+                secondary={subject?.label}
+                onOpen={subject ? () => open(subject) : undefined}
+                marker={<AttentionBadge id={task.id} />}
+                action={<CompleteTask task={task} />}
+                badge={
+                  <Badge color={overdue ? 'red' : 'gray'} variant="light">
+                    {overdue
+                      ? t('agenda.tasks.overdue', { time: sameDay(task.dueAt, data.generatedAt) ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt) })
+                      : t('agenda.tasks.due', { time: fmt.time(task.dueAt) })}
+                  </Badge>
+                }
               />
             ))}
-          </AgendaGroup>
+          </AgendaCard>
 
-          <AgendaGroup
+          <AgendaCard
             testId="agenda-stalling"
             icon={IconHourglassLow}
             color="orange"
             title={t('agenda.stalling.title')}
             hint={t('agenda.stalling.hint')}
-            count={data?.stallingDeals.length ?? 0}
             empty={t('agenda.stalling.empty')}
+            {...card('stallingDeals')}
           >
-            {data?.stallingDeals.map((deal) => (
+            {data?.stallingDeals.items.map(({ deal, clock }) => (
               <Row
                 key={deal.id}
                 primary={deal.name}
+                onOpen={() => setOpenDeal(deal.id)}
+                marker={<AttentionBadge id={deal.id} />}
                 secondary={fmt.money(deal.amount, deal.currency)}
                 badge={
                   <Badge color="orange" variant="light">
-                    {t('agenda.stalling.days', {
-                      days: Math.floor(daysInStage(deal.stageEnteredAt, new Date(now))),
-                      stage: t(`stages.${deal.stage}`),
-                    })}
+                    {t('agenda.stalling.days', { days: Math.floor(clock.daysInStage), stage: t(`stages.${deal.stage}`) })}
                   </Badge>
                 }
               />
             ))}
-          </AgendaGroup>
+          </AgendaCard>
 
-          <AgendaGroup
+          <AgendaCard
             testId="agenda-meetings"
             icon={IconCalendarEvent}
             color="teal"
             title={t('agenda.meetings.title')}
             hint={t('agenda.meetings.hint')}
-            count={meetings.length}
             empty={t('agenda.meetings.empty')}
+            {...card('meetingsToday')}
           >
-            {meetings.map((m) => (
+            {data?.meetingsToday.items.map(({ activity, subject }) => (
               <Row
-                key={m.id}
-                primary={m.subject}
-                badge={<Badge color="teal" variant="light">{fmt.time(m.occurredAt)}</Badge>}
+                key={activity.id}
+                primary={activity.subject}
+                secondary={subject?.label}
+                onOpen={subject ? () => open(subject) : undefined}
+                badge={<Badge color="teal" variant="light">{fmt.time(activity.occurredAt)}</Badge>}
               />
             ))}
-          </AgendaGroup>
+          </AgendaCard>
         </SimpleGrid>
       )}
-      <LeadDrawer lead={openLead} onClose={() => setOpened(null)} onChange={setOpened} />
+      <LeadDrawerById id={openLead} onClose={() => setOpenLead(null)} />
+      <DealDrawer id={openDeal} onClose={() => setOpenDeal(null)} />
     </Stack>
   );
 }
 
-const MAX_ROWS = 8;
-
-function sameDay(iso: string): boolean {
-  return new Date(iso).toDateString() === new Date().toDateString();
+/** Same local calendar day as the agenda's own "now". */
+function sameDay(iso: string, now: string): boolean {
+  return new Date(iso).toDateString() === new Date(now).toDateString();
 }
 
-/** One agenda group: a card with its count, a one-line why, and its rows or an empty line. */
-function AgendaGroup(props: {
+/**
+ * One agenda card: its true total, a one-line why, and its rows; "show all"
+ * turns it into pages of every item.
+ */
+function AgendaCard(props: {
   testId: string;
   icon: Icon;
   color: string;
   title: string;
   hint: string;
-  count: number;
   empty: string;
+  total: number;
+  paging: CardPaging;
+  onPaging: (paging: CardPaging) => void;
   children?: ReactNode;
 }) {
-  const { icon: IconComponent, color, title, hint, count, empty, children, testId } = props;
-  const rows = Array.isArray(children) ? children.slice(0, MAX_ROWS) : children;
+  const { t } = useTranslation();
+  const { icon: IconComponent, color, title, hint, empty, total, paging, onPaging, children, testId } = props;
   return (
     <Paper withBorder radius="lg" p="lg" component="section" aria-label={title} data-testid={testId}>
       <Group justify="space-between" wrap="nowrap" mb={4}>
@@ -219,19 +197,39 @@ function AgendaGroup(props: {
             {title}
           </Title>
         </Group>
-        <Badge size="lg" variant={count > 0 ? 'filled' : 'default'} color={color} data-testid={`${testId}-count`}>
-          {count}
+        <Badge size="lg" variant={total > 0 ? 'filled' : 'default'} color={color} data-testid={`${testId}-count`}>
+          {total}
         </Badge>
       </Group>
       <Text size="sm" c="dimmed" mb="md">
         {hint}
       </Text>
-      {count === 0 ? (
+      {total === 0 ? (
         <Text size="sm" c="dimmed" fs="italic" py="sm" px="md" bg="var(--mantine-color-default-hover)" style={{ borderRadius: 'var(--mantine-radius-md)' }}>
           {empty}
         </Text>
       ) : (
-        <Stack gap="xs">{rows}</Stack>
+        <Stack gap="xs">
+          <Stack gap="xs" data-testid={`${testId}-rows`}>
+            {children}
+          </Stack>
+          {hasMore(total) && (
+            <Group justify="space-between" wrap="wrap" gap="xs">
+              {paging.expanded ? (
+                <>
+                  <Pager total={total} pageSize={CARD_PAGE} page={paging.page} onChange={(page) => onPaging({ expanded: true, page })} />
+                  <Button variant="subtle" size="compact-sm" onClick={() => onPaging(COLLAPSED)} data-testid={`${testId}-fewer`}>
+                    {t('agenda.showFewer')}
+                  </Button>
+                </>
+              ) : (
+                <Button variant="subtle" size="compact-sm" onClick={() => onPaging({ expanded: true, page: 1 })} data-testid={`${testId}-all`}>
+                  {t('agenda.showAll', { count: total })}
+                </Button>
+              )}
+            </Group>
+          )}
+        </Stack>
       )}
     </Paper>
   );
@@ -269,7 +267,7 @@ function CompleteTask({ task }: { task: Task }) {
   );
 }
 
-function Row(props: { primary: string; secondary?: string; badge: ReactNode; marker?: ReactNode; action?: ReactNode; onOpen?: () => void }) {
+function Row(props: { primary: string; secondary?: string | undefined; badge: ReactNode; marker?: ReactNode; action?: ReactNode; onOpen?: (() => void) | undefined }) {
   const { primary, secondary, badge, marker, action, onOpen } = props;
   return (
     <Group justify="space-between" wrap="nowrap" gap="sm" py={6} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>

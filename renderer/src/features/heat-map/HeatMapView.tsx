@@ -1,57 +1,27 @@
 import { Badge, Paper, Stack, Table, Text } from '@mantine/core';
 import { IconFlame } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { STAGES, type Stage } from '../../../../shared/domain/enums';
-import { daysInStage, isStalling } from '../../../../shared/domain/clocks';
-import type { Opportunity } from '../../../../shared/domain/entities';
+import { HOT_DWELL_RATIO } from '../../../../shared/domain/clocks';
 import { useCall } from '../../api/hooks';
 import { useRouter } from '../../app/router';
+import { useSyncGeneration } from '../../app/sync-context';
 import { useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
-import { useSyncGeneration } from '../../app/sync-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
 import { ViewHeader } from '../../ui/ViewHeader';
-
-interface StageHeat {
-  stage: Stage;
-  open: number;
-  avgDays: number;
-  maxDays: number;
-  stalled: number;
-}
-
-function heatByStage(deals: Opportunity[], now: number): StageHeat[] {
-  return STAGES.map((stage) => {
-    const open = deals.filter((d) => d.outcome === 'open' && d.stage === stage);
-    const days = open.map((d) => daysInStage(d.stageEnteredAt, new Date(now)));
-    const sum = days.reduce((a, b) => a + b, 0);
-    return {
-      stage,
-      open: days.length,
-      avgDays: days.length ? sum / days.length : 0,
-      maxDays: days.length ? Math.max(...days) : 0,
-      stalled: open.filter((d) => isStalling(d, new Date(now))).length,
-    };
-  });
-}
-
-/** Green under 5 days, yellow to 10, red beyond (DOMAIN.md: 14 days against an industry 7 is the alarm). */
-function heatColor(days: number): string {
-  if (days < 5) return 'teal';
-  if (days <= 10) return 'yellow';
-  return 'red';
-}
+import { HEAT_COLOR, heatTextColor } from './heat-model';
 
 export function HeatMapView() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const { navigate } = useRouter();
-  const result = useCall('opportunities.list', { scope: 'team', limit: 500 }, useSyncGeneration());
-  const deals = result.data?.opportunities ?? [];
-  const rows = heatByStage(deals, Date.now());
+  // Every open deal in scope, measured and judged by the cockpit's read model.
+  const result = useCall('heatMap.get', { scope: 'team' }, useSyncGeneration());
+  const rows = result.data?.stages ?? [];
   const anyOpen = rows.some((r) => r.open > 0);
+  const target = rows[0]?.targetDays;
 
   return (
     <Stack gap={0}>
@@ -70,27 +40,37 @@ export function HeatMapView() {
         />
       ) : (
         <Paper withBorder radius="lg" p={0} style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={720}>
             <Table verticalSpacing="sm" horizontalSpacing="md" aria-label={t('heatMap.tableLabel')}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('heatMap.columns.stage')}</Table.Th>
                   <Table.Th ta="right">{t('heatMap.columns.openDeals')}</Table.Th>
                   <Table.Th ta="center">{t('heatMap.columns.avgDays')}</Table.Th>
+                  <Table.Th ta="right">{t('heatMap.columns.medianDays')}</Table.Th>
                   <Table.Th ta="right">{t('heatMap.columns.maxDays')}</Table.Th>
                   <Table.Th ta="right">{t('heatMap.columns.stalled')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {rows.map((r, i) => (
-                  <Table.Tr key={r.stage}>
+                  <Table.Tr key={r.stage} data-testid={`heat-${r.stage}`}>
                     <Table.Td fw={600}>
                       {i + 1}. {t(`stages.${r.stage}`)}
                     </Table.Td>
                     <Table.Td ta="right">{r.open}</Table.Td>
                     <Table.Td ta="center" p={4}>
-                      {r.open > 0 ? (
-                        <Badge fullWidth size="lg" radius="sm" variant="filled" color={heatColor(r.avgDays)} c={r.avgDays > 5 && r.avgDays <= 10 ? 'dark' : undefined}>
+                      {r.heat ? (
+                        <Badge
+                          fullWidth
+                          size="lg"
+                          radius="sm"
+                          variant="filled"
+                          color={HEAT_COLOR[r.heat]}
+                          c={heatTextColor(r.heat)}
+                          data-heat={r.heat}
+                          data-testid={`heat-${r.stage}-avg`}
+                        >
                           {t('heatMap.days', { days: fmt.number(r.avgDays, 1) })}
                         </Badge>
                       ) : (
@@ -99,6 +79,7 @@ export function HeatMapView() {
                         </Text>
                       )}
                     </Table.Td>
+                    <Table.Td ta="right">{r.open > 0 ? t('heatMap.days', { days: fmt.number(r.medianDays, 1) }) : t('common.notSet')}</Table.Td>
                     <Table.Td ta="right">{r.open > 0 ? t('heatMap.days', { days: fmt.number(r.maxDays, 0) }) : t('common.notSet')}</Table.Td>
                     <Table.Td ta="right">
                       {r.stalled > 0 ? (
@@ -114,9 +95,11 @@ export function HeatMapView() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Text size="xs" c="dimmed" px="md" py="sm">
-            {t('heatMap.legend')}
-          </Text>
+          {target !== undefined && (
+            <Text size="xs" c="dimmed" px="md" py="sm">
+              {t('heatMap.legend', { target: fmt.number(target), hot: fmt.number(target * HOT_DWELL_RATIO) })}
+            </Text>
+          )}
         </Paper>
       )}
     </Stack>

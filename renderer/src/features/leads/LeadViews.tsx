@@ -4,10 +4,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LEAD_SOURCES, type LeadSource } from '../../../../shared/domain/enums';
 import type { Lead } from '../../../../shared/domain/entities';
+import type { FirstResponseClockView } from '../../../../shared/ipc/contract';
 import { useCall } from '../../api/hooks';
 import { useRouter } from '../../app/router';
 import type { ViewId } from '../../app/views';
-import { durations, useFormat } from '../../i18n/format';
+import { useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
 import { useSyncGeneration } from '../../app/sync-context';
 import { useOwnerName } from '../../app/users-context';
@@ -102,7 +103,7 @@ function LeadList({ scope }: { scope: Scope }) {
       ) : (
         <Paper withBorder radius="lg" p={0} style={{ overflow: 'hidden' }}>
           <Table.ScrollContainer minWidth={760}>
-            <LeadTable scope={scope} leads={leads} onOpen={setOpened} />
+            <LeadTable scope={scope} leads={leads} clocks={result.data?.clocks ?? {}} onOpen={setOpened} />
           </Table.ScrollContainer>
           <Group justify="space-between" px="md" py="sm">
             <Text size="sm" c="dimmed">
@@ -117,7 +118,7 @@ function LeadList({ scope }: { scope: Scope }) {
   );
 }
 
-function LeadTable({ scope, leads, onOpen }: { scope: Scope; leads: Lead[]; onOpen: (lead: Lead) => void }) {
+function LeadTable({ scope, leads, clocks, onOpen }: { scope: Scope; leads: Lead[]; clocks: Record<string, FirstResponseClockView>; onOpen: (lead: Lead) => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const ownerName = useOwnerName();
@@ -148,8 +149,8 @@ function LeadTable({ scope, leads, onOpen }: { scope: Scope; leads: Lead[]; onOp
       <Table.Tbody>
         {leads.map((lead) => {
           const since = Date.parse(lead.assignedAt ?? lead.createdAt);
-          // The manager's 2 h decision window starts when the lead entered review (its last update).
-          const decideBy = Date.parse(lead.updatedAt) + 2 * durations.HOUR;
+          // The manager's 2 h decision window opens when the lead tripped the breaker (the read model's clock).
+          const decideBy = Date.parse(clocks[lead.id]?.decideBy ?? lead.updatedAt);
           return (
             <Table.Tr key={lead.id} data-testid={`lead-row-${lead.id}`}>
               <Table.Td>

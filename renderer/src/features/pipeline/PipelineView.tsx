@@ -1,26 +1,23 @@
-import { ActionIcon, Badge, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconChevronLeft, IconChevronRight, IconTimeline } from '@tabler/icons-react';
+import { Anchor, Badge, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { IconTimeline } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { daysInStage, isStalling } from '../../../../shared/domain/clocks';
-import type { Opportunity } from '../../../../shared/domain/entities';
-import { STAGES, type Stage } from '../../../../shared/domain/enums';
-import { ApiError } from '../../api/client';
-import { newId, useMutate } from '../../api/mutate';
+import { isLeader } from '../../../../shared/domain/roles';
 import { useCall } from '../../api/hooks';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
-import { isLeader } from '../../../../shared/domain/roles';
+import { useSyncGeneration } from '../../app/sync-context';
 import { useFormat } from '../../i18n/format';
 import { EmptyHint } from '../../ui/EmptyHint';
-import { useSyncGeneration } from '../../app/sync-context';
 import { FirstSyncNotice } from '../../ui/FirstSyncNotice';
 import { LoadError } from '../../ui/LoadError';
-import { Pager } from '../../ui/Pager';
 import { Loading } from '../../ui/Loading';
-import { useToast } from '../../ui/toasts';
+import { Pager } from '../../ui/Pager';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AttentionBadge } from '../attention/AttentionBadge';
+import { DealDrawer } from './DealDrawer';
+import { amountLines } from './pipeline-model';
+import { StageMove } from './StageMove';
 
 const PAGE = 100;
 
@@ -32,18 +29,16 @@ export function PipelineView() {
   const leader = isLeader(session.user.role);
   const [scope, setScope] = useState<'mine' | 'team'>(leader ? 'team' : 'mine');
   const [page, setPage] = useState(1);
+  const [openDeal, setOpenDeal] = useState<string | null>(null);
   const generation = useSyncGeneration();
   const request = { scope, limit: PAGE, offset: (page - 1) * PAGE };
   const result = useCall('opportunities.list', request, `${JSON.stringify(request)}|${generation}`);
+  // The stage cards cover every deal in scope, whatever page the table shows.
+  const summary = useCall('pipeline.summary', { scope }, `${scope}|${generation}`);
   const deals = result.data?.opportunities ?? [];
+  const clocks = result.data?.clocks ?? {};
   const total = result.data?.total ?? 0;
-  const now = Date.now();
-
-  const perStage = STAGES.map((stage) => {
-    const inStage = deals.filter((d) => d.stage === stage && d.outcome === 'open');
-    const currency = inStage[0]?.currency ?? 'CNY';
-    return { stage, count: inStage.length, amount: inStage.reduce((sum, d) => sum + d.amount, 0), currency };
-  });
+  const error = result.error ?? summary.error;
 
   const scopeControl = leader ? (
     <SegmentedControl
@@ -64,10 +59,18 @@ export function PipelineView() {
     <Stack gap={0}>
       <ViewHeader title={t('pipeline.title')} subtitle={t('pipeline.subtitle')} actions={scopeControl} />
       <FirstSyncNotice />
-      {result.error && <LoadError error={result.error} onRetry={result.reload} />}
-      {result.loading && !result.data ? (
+      {error && (
+        <LoadError
+          error={error}
+          onRetry={() => {
+            result.reload();
+            summary.reload();
+          }}
+        />
+      )}
+      {(result.loading && !result.data) || (summary.loading && !summary.data) ? (
         <Loading h={320} />
-      ) : deals.length === 0 && !result.error ? (
+      ) : deals.length === 0 && !error ? (
         <EmptyHint
           icon={IconTimeline}
           title={t('pipeline.empty.title')}
@@ -78,19 +81,28 @@ export function PipelineView() {
       ) : (
         <Stack gap="lg">
           <SimpleGrid cols={{ base: 2, sm: 4, xl: 8 }} spacing="sm" aria-label={t('pipeline.stageSummary')} role="list">
-              {perStage.map((s, i) => (
-                <Paper key={s.stage} withBorder radius="md" p="sm" role="listitem" data-testid={`stage-${s.stage}`}>
-                  <Text size="xs" c="dimmed" fw={600}>
-                    {i + 1}. {t(`stages.${s.stage}`)}
+            {(summary.data?.stages ?? []).map((s, i) => (
+              <Paper key={s.stage} withBorder radius="md" p="sm" role="listitem" data-testid={`stage-${s.stage}`}>
+                <Text size="xs" c="dimmed" fw={600}>
+                  {i + 1}. {t(`stages.${s.stage}`)}
+                </Text>
+                <Group gap={6} align="baseline" wrap="nowrap">
+                  <Text fw={700} size="xl" lh={1.3} data-testid={`stage-${s.stage}-open`}>
+                    {s.open}
                   </Text>
-                  <Text fw={700} size="xl" lh={1.3}>
-                    {s.count}
+                  {s.stalled > 0 && (
+                    <Text size="xs" c="orange" fw={600} data-testid={`stage-${s.stage}-stalled`}>
+                      {t('pipeline.stalledCount', { count: s.stalled })}
+                    </Text>
+                  )}
+                </Group>
+                {(amountLines(s.amounts, fmt.money) ?? [t('common.notSet')]).map((line) => (
+                  <Text key={line} size="xs" c="dimmed">
+                    {line}
                   </Text>
-                  <Text size="xs" c="dimmed">
-                    {fmt.money(s.amount, s.currency)}
-                  </Text>
-                </Paper>
-              ))}
+                ))}
+              </Paper>
+            ))}
           </SimpleGrid>
           <Paper withBorder radius="lg" p={0} style={{ overflow: 'hidden' }}>
             <Table.ScrollContainer minWidth={760}>
@@ -108,15 +120,22 @@ export function PipelineView() {
                 </Table.Thead>
                 <Table.Tbody>
                   {deals.map((d) => {
-                    const days = Math.floor(daysInStage(d.stageEnteredAt, new Date(now)));
-                    const stalled = isStalling(d, new Date(now));
+                    const clock = clocks[d.id];
                     return (
                       <Table.Tr key={d.id} data-testid={`deal-row-${d.id}`}>
                         <Table.Td>
                           <Group gap={6} wrap="nowrap">
-                            <Text size="sm" fw={600}>
+                            <Anchor
+                              component="button"
+                              type="button"
+                              size="sm"
+                              fw={600}
+                              c="var(--mantine-color-text)"
+                              onClick={() => setOpenDeal(d.id)}
+                              aria-haspopup="dialog"
+                            >
                               {d.name}
-                            </Text>
+                            </Anchor>
                             <AttentionBadge id={d.id} />
                           </Group>
                         </Table.Td>
@@ -126,12 +145,12 @@ export function PipelineView() {
                         </Table.Td>
                         <Table.Td ta="right">
                           <Group gap={6} justify="flex-end" wrap="nowrap">
-                            {stalled && (
+                            {clock?.stalled && (
                               <Badge size="xs" color="orange" variant="light">
                                 {t('pipeline.stalled')}
                               </Badge>
                             )}
-                            <Text size="sm">{days}</Text>
+                            <Text size="sm">{clock ? Math.floor(clock.daysInStage) : t('common.notSet')}</Text>
                           </Group>
                         </Table.Td>
                         <Table.Td>{d.expectedCloseOn ? fmt.day(d.expectedCloseOn) : t('common.notSet')}</Table.Td>
@@ -158,51 +177,7 @@ export function PipelineView() {
           </Paper>
         </Stack>
       )}
+      <DealDrawer id={openDeal} onClose={() => setOpenDeal(null)} />
     </Stack>
-  );
-}
-
-/** Moves an open deal one stage back or forward (deal.moveStage@1), applied here at once. */
-function StageMove({ deal, canEdit }: { deal: Opportunity; canEdit: boolean }) {
-  const { t } = useTranslation();
-  const mutate = useMutate();
-  const toast = useToast();
-  const [busy, setBusy] = useState<'prev' | 'next' | null>(null);
-  if (deal.outcome !== 'open' || !canEdit) return null;
-  const at = STAGES.indexOf(deal.stage);
-  const move = (dir: 'prev' | 'next', to: Stage | undefined) => {
-    if (!to) return;
-    setBusy(dir);
-    mutate('deal.moveStage@1', { opportunityId: deal.id, historyId: newId(), fromStage: deal.stage, toStage: to }).then(
-      () => setBusy(null),
-      (error: unknown) => {
-        setBusy(null);
-        toast({ color: 'red', title: t('pipeline.moveFailed', { name: deal.name }), message: error instanceof ApiError ? error.message : String(error) });
-      },
-    );
-  };
-  const button = (dir: 'prev' | 'next', to: Stage | undefined) => {
-    const label = to ? t(dir === 'prev' ? 'pipeline.moveBack' : 'pipeline.moveForward', { stage: t(`stages.${to}`) }) : '';
-    return (
-      <Tooltip label={label} withArrow disabled={!to}>
-        <ActionIcon
-          variant="light"
-          size="sm"
-          disabled={!to || busy !== null}
-          loading={busy === dir}
-          onClick={() => move(dir, to)}
-          aria-label={label || t(dir === 'prev' ? 'pipeline.firstStage' : 'pipeline.lastStage')}
-          data-testid={`deal-${dir}`}
-        >
-          {dir === 'prev' ? <IconChevronLeft size={14} /> : <IconChevronRight size={14} />}
-        </ActionIcon>
-      </Tooltip>
-    );
-  };
-  return (
-    <Group gap={4} justify="center" wrap="nowrap">
-      {button('prev', STAGES[at - 1])}
-      {button('next', STAGES[at + 1])}
-    </Group>
   );
 }
