@@ -5,7 +5,7 @@
  * CACHE_SCHEMA_VERSION means "throw the file away and bootstrap again".
  * Pending writes live in the outbox file and are never touched by that.
  */
-export const CACHE_SCHEMA_VERSION = 1;
+export const CACHE_SCHEMA_VERSION = 2;
 
 export const CACHE_TABLES_DDL = [
   `CREATE TABLE users (
@@ -41,7 +41,7 @@ export const CACHE_TABLES_DDL = [
      version INTEGER NOT NULL DEFAULT 0
    ) STRICT`,
   `CREATE TABLE tasks (
-     id TEXT PRIMARY KEY, title TEXT NOT NULL, lead_id TEXT, opportunity_id TEXT, owner_id TEXT NOT NULL,
+     id TEXT PRIMARY KEY, title TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'custom', lead_id TEXT, opportunity_id TEXT, owner_id TEXT NOT NULL,
      due_at TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
      version INTEGER NOT NULL DEFAULT 0
    ) STRICT`,

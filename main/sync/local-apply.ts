@@ -1,13 +1,18 @@
-import { AppError, describeZodError } from '../../shared/api/errors';
-import { LeadSchema, OpportunitySchema, TaskSchema, UserSchema } from '../../shared/domain/entities';
-import { isMutationName, mutators, rejectionMessage, type LoadedRows, type MutatorContext, type RowNeeds } from '../../shared/sync/mutations';
+import { AppError, describeZodError, type ErrorCode } from '../../shared/api/errors';
+import { LeadSchema, OpportunitySchema, TaskSchema, UserSchema, type Task } from '../../shared/domain/entities';
+import { findUnstorable, UNSTORABLE_TEXT_MESSAGE } from '../../shared/domain/text';
+import { isMutationName, mutators, type LoadedRows, type MutatorContext, type RowNeeds } from '../../shared/sync/mutations';
 import type { SyncEntity } from '../../shared/sync/protocol';
+import { rejectionMessage, type RejectionCode } from '../../shared/sync/rejections';
+import { fromTableRow } from './entity-columns';
 import type { OutboxEntry, SyncStore } from './sync-store';
 
 /**
  * Runs the shared mutators against the cache: once when the user acts
  * (optimistic apply + outbox, one transaction), and again to replay pending
- * writes on top of fresh server rows (rebase).
+ * writes on top of fresh server rows (rebase). Times written here are local
+ * and optimistic: the server dates every change by its own clock, and its
+ * rows replace these on the next pull.
  */
 
 export interface LocalActor {
@@ -17,6 +22,8 @@ export interface LocalActor {
   role: MutatorContext['role'];
   regionId: string | null;
   managedRegionIds: string[];
+  /** Where a replay that no longer applies is reported. */
+  log?: { warn(message: string, meta?: unknown): void };
 }
 
 export type PlannedWrites = { entity: SyncEntity; row: Record<string, unknown> }[];
@@ -27,8 +34,29 @@ function loadRows(store: SyncStore, needs: RowNeeds): LoadedRows {
   if (needs.opportunity) rows.opportunity = parseOrNull(OpportunitySchema, store.getRow('opportunity', needs.opportunity));
   if (needs.task) rows.task = parseOrNull(TaskSchema, store.getRow('task', needs.task));
   if (needs.user) rows.user = parseOrNull(UserSchema, store.getRow('user', needs.user));
+  if (needs.leadTasks) rows.leadTasks = openTasksOfLead(store, needs.leadTasks);
   return rows;
 }
+
+/** The lead's open tasks the cache holds (the user's own; a manager's cache may hold a rep's too). */
+function openTasksOfLead(store: SyncStore, leadId: string): Task[] {
+  const raw = store.sqlite.prepare("SELECT * FROM cache.tasks WHERE lead_id = ? AND status = 'open' ORDER BY id").all(leadId) as Record<string, unknown>[];
+  return raw.flatMap((r) => {
+    const task = parseOrNull(TaskSchema, fromTableRow('task', r));
+    return task ? [task] : [];
+  });
+}
+
+/** How a locally refused change is reported to the UI (HTTP-style error codes). */
+const LOCAL_ERROR_CODE: Record<RejectionCode, ErrorCode> = {
+  validation: 'bad_request',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  gate_blocked: 'conflict',
+  unknown_mutation: 'bad_request',
+  server_error: 'internal',
+};
 
 function parseOrNull<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, row: Record<string, unknown> | null): T | null {
   if (!row) return null;
@@ -39,6 +67,8 @@ function parseOrNull<T>(schema: { safeParse(v: unknown): { success: true; data: 
 /** Plans a mutation on the cache; throws AppError for input the server would refuse anyway. */
 export function planLocally(store: SyncStore, actor: LocalActor, name: string, rawArgs: unknown, at: string): { args: unknown; writes: PlannedWrites } {
   if (!isMutationName(name)) throw new AppError('bad_request', `Unknown change "${name}"`, ['name']);
+  const unstorable = findUnstorable(rawArgs);
+  if (unstorable !== null) throw new AppError('bad_request', `${unstorable}: ${UNSTORABLE_TEXT_MESSAGE}`, [`args.${unstorable}`]);
   const def = mutators[name];
   const parsed = def.args.safeParse(rawArgs);
   if (!parsed.success) {
@@ -50,8 +80,7 @@ export function planLocally(store: SyncStore, actor: LocalActor, name: string, r
   const plan = (def.plan as (c: MutatorContext, a: unknown, r: LoadedRows) => ReturnType<typeof def.plan>)(ctx, parsed.data, loadRows(store, needs));
   if (!plan.ok) {
     // The same rule the server runs says no: tell the user now instead of queueing a sure rejection.
-    const code = plan.rejection.code === 'validation' ? 'bad_request' : plan.rejection.code === 'gate_blocked' ? 'conflict' : plan.rejection.code;
-    throw new AppError(code, rejectionMessage(plan.rejection.reason, actor.locale), plan.rejection.fields);
+    throw new AppError(LOCAL_ERROR_CODE[plan.rejection.code], rejectionMessage(plan.rejection.reason, actor.locale), plan.rejection.fields);
   }
   return { args: parsed.data, writes: plan.writes.map((w) => ({ entity: w.entity, row: w.row as unknown as Record<string, unknown> })) };
 }
@@ -93,8 +122,13 @@ function replay(store: SyncStore, actor: LocalActor, entry: OutboxEntry, touched
   let planned: PlannedWrites;
   try {
     planned = planLocally(store, actor, entry.name, entry.args, entry.at).writes;
-  } catch {
-    // It no longer applies on top of the server's rows; the server will say why.
+  } catch (error) {
+    // It no longer applies on top of the server's rows: its effect leaves the cache, the server will say why.
+    actor.log?.warn('pending change no longer applies locally; left to the server', {
+      mutationId: entry.mutationId,
+      name: entry.name,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return;
   }
   for (const w of planned) {

@@ -56,7 +56,7 @@ export function applyResults(store: SyncStore, results: MutationResult[]): { cha
     if (r.status === 'applied') {
       store.markAcked(r.id, r.seq);
     } else {
-      if (store.markRejected(r.id, { code: r.code, message: r.message, fields: r.fields, serverValues: r.serverValues, supportId: r.supportId })) {
+      if (store.markRejected(r.id, { code: r.code, reason: r.reason, message: r.message, fields: r.fields, serverValues: r.serverValues, supportId: r.supportId })) {
         changed = true;
         rejected++;
       }

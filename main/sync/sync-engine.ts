@@ -71,7 +71,8 @@ export class SyncEngine {
   #identityStale = true;
 
   constructor(options: SyncEngineOptions) {
-    this.#o = options;
+    // Replays that no longer apply are reported to the engine's log.
+    this.#o = { ...options, actor: () => ({ log: options.log, ...options.actor() }) };
     const counts = options.store.counts();
     this.#status = {
       state: 'offline',

@@ -150,6 +150,8 @@ export interface ActivitiesTable {
 export interface TasksTable {
   id: string;
   title: string;
+  /** 'first_contact' | 'custom' (0005). */
+  kind: Generated<string>;
   lead_id: string | null;
   opportunity_id: string | null;
   owner_id: string;

@@ -7,6 +7,7 @@ import type {
   Opportunity,
   StageHistory,
   Task,
+  TaskKind,
 } from '../../shared/domain/entities';
 import type { ActivityType, DealOutcome, LeadNeed, LeadSource, LeadStatus, Stage, TaskStatus } from '../../shared/domain/enums';
 import type {
@@ -187,6 +188,7 @@ export function toTask(r: Selectable<TasksTable>): Task {
   return {
     id: r.id,
     title: r.title,
+    kind: r.kind as TaskKind,
     leadId: r.lead_id,
     opportunityId: r.opportunity_id,
     ownerId: r.owner_id,
@@ -201,6 +203,7 @@ export function fromTask(t: Task): Omit<Insertable<TasksTable>, 'version'> {
   return {
     id: t.id,
     title: t.title,
+    kind: t.kind,
     lead_id: t.leadId,
     opportunity_id: t.opportunityId,
     owner_id: t.ownerId,

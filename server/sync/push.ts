@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../shared/api/errors';
-import { rejectionMessage, type RejectionReason } from '../../shared/sync/mutations';
-import type { MutationResult, PushRequest, PushResponse } from '../../shared/sync/protocol';
+import { TimestampSchema } from '../../shared/domain/entities';
+import { storableCopy } from '../../shared/domain/text';
+import type { MutationResult, PushedMutation, PushRequest, PushResponse } from '../../shared/sync/protocol';
+import { isRejectionReason, RejectionCodeSchema, rejectionMessage, type Rejection, type RejectionCode, type RejectionReason } from '../../shared/sync/rejections';
 import type { Viewer } from '../../shared/sync/visibility';
+import type { Clock } from '../clock';
 import type { ServerDatabase } from '../db/schema';
 import { ensureSyncClient } from './sync-clients';
 import { checkVersions, isPermanentStoreError, TransientSyncError } from './sync-errors';
-import { applyMutation, nextSeq } from './write-path';
+import { applyMutation, nextSeq, type ApplyOutcome } from './write-path';
 
 /** After this many transient failures one mutation is rejected, so it cannot block the queue for ever. */
 export const MAX_TRANSIENT_ATTEMPTS = 5;
@@ -16,6 +19,8 @@ export interface PushContext {
   db: Kysely<ServerDatabase>;
   viewer: Viewer;
   locale: string;
+  /** Business time for every mutation applied. */
+  clock: Clock;
   /** Called after each commit that appended to the change log. */
   onCommit: (seq: number) => void;
   logError: (error: unknown, context: Record<string, unknown>) => void;
@@ -27,7 +32,9 @@ type Tx = Transaction<ServerDatabase>;
  * Applies a cockpit's mutations in order, each in its own transaction that
  * also advances the client's last mutation id (Replicache semantics: retried
  * ids are skipped, a gap is refused, permanent failures are recorded as
- * rejected and the queue moves on, transient failures stop the push).
+ * rejected and the queue moves on, transient failures stop the push). Only
+ * the ids are checked for the whole push: an entry whose name, time or
+ * arguments can never apply is a rejection of that entry alone.
  */
 export async function handlePush(ctx: PushContext, req: PushRequest): Promise<PushResponse> {
   checkVersions(req.protocolVersion, req.schemaVersion);
@@ -54,8 +61,7 @@ export async function handlePush(ctx: PushContext, req: PushRequest): Promise<Pu
     // event loop between mutations, one big push would starve every other request.
     await new Promise((resolve) => setImmediate(resolve));
     if (m.id <= lastMutationId) {
-      const stored = await storedResult(ctx.db, req.clientId, m.id, ctx.locale);
-      if (stored) results.push(stored);
+      await pushStored(ctx, req.clientId, m.id, results);
       continue;
     }
     let result: MutationResult | null;
@@ -65,7 +71,7 @@ export async function handlePush(ctx: PushContext, req: PushRequest): Promise<Pu
         const locked = await ensureSyncClient(tx, req.clientId, ctx.viewer.userId, req.schemaVersion, { forUpdate: true });
         if (m.id <= locked.lastMutationId) return null;
         if (m.id !== locked.lastMutationId + 1) throw new AppError('conflict', `mutation ${m.id} is out of order`, ['mutations']);
-        const outcome = await applyMutation(tx, ctx.viewer, m.name, m.args, m.at);
+        const outcome = await applyEntry(tx, ctx, m);
         const r =
           outcome.status === 'applied'
             ? await recordResult(tx, req.clientId, m.id, m.name, { status: 'applied', seq: outcome.seq })
@@ -85,8 +91,7 @@ export async function handlePush(ctx: PushContext, req: PushRequest): Promise<Pu
       result = await onFailure(ctx, req.clientId, m.id, m.name, error);
     }
     if (result === null) {
-      const stored = await storedResult(ctx.db, req.clientId, m.id, ctx.locale);
-      if (stored) results.push(stored);
+      await pushStored(ctx, req.clientId, m.id, results);
     } else {
       results.push(localise(result, ctx.locale));
       ctx.onCommit(result.seq);
@@ -96,11 +101,26 @@ export async function handlePush(ctx: PushContext, req: PushRequest): Promise<Pu
   return { results, lastMutationId };
 }
 
+/** The entry's own checks (its time), then the one write path. */
+async function applyEntry(tx: Tx, ctx: PushContext, m: PushedMutation): Promise<ApplyOutcome> {
+  if (!TimestampSchema.safeParse(m.at).success) {
+    return { status: 'rejected', rejection: { code: 'validation', reason: 'invalid_arguments', fields: ['at'] } satisfies Rejection };
+  }
+  return applyMutation(tx, ctx.viewer, m.name, m.args, ctx.clock);
+}
+
+/** A result recorded earlier (a retry, or a concurrent push of the same cockpit got there first). */
+async function pushStored(ctx: PushContext, clientId: string, mutationId: number, results: MutationResult[]): Promise<void> {
+  const stored = await storedResult(ctx.db, clientId, mutationId, ctx.locale);
+  if (stored) results.push(stored);
+  else ctx.logError(new Error('no stored result for an acknowledged mutation'), { clientId, mutationId, dropped: 'result' });
+}
+
 interface RecordInput {
   status: 'applied' | 'rejected';
   seq?: number;
-  code?: string;
-  reason?: string;
+  code?: RejectionCode;
+  reason?: RejectionReason;
   fields?: string[];
   serverValues?: Record<string, unknown> | null;
   supportId?: string;
@@ -114,7 +134,8 @@ async function recordResult(tx: Tx, clientId: string, mutationId: number, name: 
     .values({
       client_id: clientId,
       mutation_id: mutationId,
-      name,
+      // The name is the client's text: kept readable, and storable even when it was refused for not being.
+      name: storableCopy(name, 80),
       status: r.status,
       code: r.code ?? null,
       reason: r.reason ?? null,
@@ -127,8 +148,9 @@ async function recordResult(tx: Tx, clientId: string, mutationId: number, name: 
   return {
     id: mutationId,
     status: r.status,
-    code: (r.code ?? null) as MutationResult['code'],
-    message: r.reason ?? null,
+    code: r.code ?? null,
+    reason: r.reason ?? null,
+    message: null,
     fields: r.fields ?? [],
     serverValues: r.serverValues ?? null,
     supportId: r.supportId ?? null,
@@ -144,10 +166,10 @@ async function advance(tx: Tx, clientId: string, mutationId: number): Promise<vo
     .execute();
 }
 
-/** `message` holds the reason key until here; the user gets it in their language. */
+/** The reason travels as its key; `message` words it in the user's language. */
 function localise(r: MutationResult, locale: string): MutationResult {
-  if (r.status === 'applied' || r.message === null) return { ...r, message: null };
-  return { ...r, message: rejectionMessage(r.message as RejectionReason, locale) };
+  if (r.status === 'applied' || r.reason === null) return { ...r, message: null };
+  return { ...r, message: rejectionMessage(r.reason, locale) };
 }
 
 async function onFailure(ctx: PushContext, clientId: string, mutationId: number, name: string, error: unknown): Promise<MutationResult> {
@@ -157,18 +179,20 @@ async function onFailure(ctx: PushContext, clientId: string, mutationId: number,
     try {
       const row = await ctx.db
         .insertInto('mutation_failures')
-        .values({ client_id: clientId, mutation_id: mutationId, attempts: 1, last_error: String(error).slice(0, 500) })
+        .values({ client_id: clientId, mutation_id: mutationId, attempts: 1, last_error: storableCopy(String(error), 500) })
         .onConflict((oc) =>
           oc.columns(['client_id', 'mutation_id']).doUpdateSet((eb) => ({
             attempts: eb('mutation_failures.attempts', '+', 1),
-            last_error: String(error).slice(0, 500),
+            last_error: storableCopy(String(error), 500),
           })),
         )
         .returning('attempts')
         .executeTakeFirstOrThrow();
       attempts = row.attempts;
-    } catch {
+    } catch (countError) {
       // The store is down: nothing to count with; the cockpit retries.
+      ctx.logError(error, { clientId, mutationId, name, attempts: null });
+      ctx.logError(countError, { clientId, mutationId, name, counting: 'mutation_failures' });
       throw new TransientSyncError('The team server cannot reach its database; your changes stay queued.');
     }
     if (attempts < MAX_TRANSIENT_ATTEMPTS) {
@@ -193,7 +217,10 @@ async function onFailure(ctx: PushContext, clientId: string, mutationId: number,
   });
   if (result === null) {
     const stored = await storedResult(ctx.db, clientId, mutationId, ctx.locale);
-    if (!stored) throw new TransientSyncError('mutation result missing');
+    if (!stored) {
+      ctx.logError(new Error('no stored result for an acknowledged mutation'), { clientId, mutationId, dropped: 'result' });
+      throw new TransientSyncError('mutation result missing');
+    }
     return stored;
   }
   return result;
@@ -222,8 +249,9 @@ export function resultFromRow(
     {
       id: Number(r.mutation_id),
       status: r.status,
-      code: r.code as MutationResult['code'],
-      message: r.reason,
+      code: isRejectionCode(r.code) ? r.code : null,
+      reason: isRejectionReason(r.reason) ? r.reason : null,
+      message: null,
       fields: Array.isArray(r.fields) ? r.fields.map(String) : [],
       serverValues: r.server_values && typeof r.server_values === 'object' ? (r.server_values as Record<string, unknown>) : null,
       supportId: r.support_id,
@@ -231,4 +259,8 @@ export function resultFromRow(
     },
     locale,
   );
+}
+
+function isRejectionCode(value: string | null): value is RejectionCode {
+  return RejectionCodeSchema.safeParse(value).success;
 }

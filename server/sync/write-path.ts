@@ -1,9 +1,12 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { describeZodError } from '../../shared/api/errors';
 import type { Lead, Opportunity, Task, User } from '../../shared/domain/entities';
-import { isMutationName, mutators, type EntityWrite, type LoadedRows, type MutatorContext, type Rejection, type RowNeeds } from '../../shared/sync/mutations';
+import { findUnstorable, isStorableText } from '../../shared/domain/text';
+import { isMutationName, mutators, type EntityWrite, type LoadedRows, type MutatorContext, type RowNeeds } from '../../shared/sync/mutations';
+import type { Rejection } from '../../shared/sync/rejections';
 import type { SyncEntity } from '../../shared/sync/protocol';
 import { canSee, type RowScope, type Viewer } from '../../shared/sync/visibility';
+import type { Clock } from '../clock';
 import type { ServerDatabase } from '../db/schema';
 import {
   fromActivity,
@@ -22,55 +25,63 @@ import { activityScope, leadScope, opportunityScope, stageHistoryScope, taskScop
  * routing, imports, timers, admin calls — goes through `applyMutation` inside
  * the caller's transaction: validate, check permission, run the shared
  * business rule, write the rows, append to the change log. There is no other
- * function that writes these tables.
+ * function that writes these tables. Business time is the server clock's
+ * reading when the mutation applies, never the client's.
  */
 
-export type ApplyOutcome =
-  | { status: 'applied'; seq: number; writes: number }
-  | { status: 'rejected'; rejection: Rejection | GenericRejection };
-
-export interface GenericRejection {
-  code: 'validation' | 'unknown_mutation';
-  reason: 'invalid_arguments' | 'unknown_mutation';
-  fields: string[];
-  serverValues?: Record<string, unknown>;
-}
+export type ApplyOutcome = { status: 'applied'; seq: number; writes: number } | { status: 'rejected'; rejection: Rejection };
 
 type Tx = Transaction<ServerDatabase>;
 
-export async function applyMutation(tx: Tx, actor: Viewer, name: string, rawArgs: unknown, at: string): Promise<ApplyOutcome> {
+const invalid = (fields: string[]): ApplyOutcome => ({ status: 'rejected', rejection: { code: 'validation', reason: 'invalid_arguments', fields } });
+
+export async function applyMutation(tx: Tx, actor: Viewer, name: string, rawArgs: unknown, clock: Clock): Promise<ApplyOutcome> {
+  if (!isStorableText(name)) return invalid(['name']);
   if (!isMutationName(name)) {
     return { status: 'rejected', rejection: { code: 'unknown_mutation', reason: 'unknown_mutation', fields: [] } };
   }
+  // Arguments may hold parts no schema types (and a schema may let a string
+  // through as is): nothing the store cannot hold goes further.
+  const unstorable = findUnstorable(rawArgs);
+  if (unstorable !== null) return invalid([unstorable]);
   const def = mutators[name];
   const parsed = def.args.safeParse(rawArgs);
-  if (!parsed.success) {
-    const { fields } = describeZodError(parsed.error);
-    return { status: 'rejected', rejection: { code: 'validation', reason: 'invalid_arguments', fields } };
-  }
+  if (!parsed.success) return invalid(describeZodError(parsed.error).fields);
   // The union of mutator definitions is not callable with a union of args;
   // each def validated its own args just above.
   const args = parsed.data as never;
   const needs = (def.needs as (a: unknown) => RowNeeds)(args);
   const loaded = await loadForUpdate(tx, actor, needs);
+  const at = clock.now().toISOString();
   const ctx: MutatorContext = { userId: actor.userId, role: actor.role, regionId: actor.regionId, managedRegionIds: actor.managedRegionIds, at };
   const plan = (def.plan as (c: MutatorContext, a: unknown, r: LoadedRows) => ReturnType<typeof def.plan>)(ctx, args, loaded.rows);
   if (!plan.ok) return { status: 'rejected', rejection: plan.rejection };
 
-  // New rows must really be new: a client-chosen id may not overwrite anything.
-  for (const write of plan.writes) {
-    if (loaded.keys.has(`${write.entity}:${write.row.id}`)) continue;
-    if (await rowExists(tx, write)) {
-      return { status: 'rejected', rejection: { code: 'validation', reason: 'invalid_arguments', fields: ['id'] } };
-    }
-  }
-
+  // Rows the mutation creates are inserted, never upserted: a client-chosen
+  // id that exists (or is being created by a concurrent push: the unique
+  // index makes the second insert wait for the first to commit) is a
+  // conflict. The savepoint undoes this mutation's writes so far.
+  await sql`SAVEPOINT apply_writes`.execute(tx);
   let seq = 0;
   for (const write of plan.writes) {
-    const before = loaded.scopes.get(`${write.entity}:${write.row.id}`) ?? null;
-    seq = await writeRow(tx, write, before, name);
+    const key = `${write.entity}:${write.row.id}`;
+    const written = await writeRow(tx, write, loaded.scopes.get(key) ?? null, name, loaded.keys.has(key));
+    if (written === null) {
+      await sql`ROLLBACK TO SAVEPOINT apply_writes`.execute(tx);
+      return { status: 'rejected', rejection: { code: 'conflict', reason: 'already_exists', fields: [argNaming(args, write.row.id)] } };
+    }
+    seq = written;
   }
+  await sql`RELEASE SAVEPOINT apply_writes`.execute(tx);
   return { status: 'applied', seq, writes: plan.writes.length };
+}
+
+/** The argument that chose a new row's id (`id`, `activityId`, `historyId`…), to name it in the rejection. */
+function argNaming(args: unknown, id: string): string {
+  if (args !== null && typeof args === 'object') {
+    for (const [key, value] of Object.entries(args)) if (value === id) return key;
+  }
+  return 'id';
 }
 
 interface Loaded {
@@ -112,6 +123,24 @@ async function loadForUpdate(tx: Tx, actor: Viewer, needs: RowNeeds): Promise<Lo
       out.scopes.set(`task:${task.id}`, scope);
     }
   }
+  if (needs.leadTasks) {
+    const rs = await tx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('lead_id', '=', needs.leadTasks)
+      .where('status', '=', 'open')
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    // The lead's rule moves or closes them whoever owns them; the actor is never sent them.
+    out.rows.leadTasks = [];
+    for (const r of rs) {
+      const task = toTask(r);
+      out.rows.leadTasks.push(task);
+      out.keys.add(`task:${task.id}`);
+      out.scopes.set(`task:${task.id}`, await taskScope(tx, task));
+    }
+  }
   if (needs.user) {
     // Colleagues are visible to everyone in the company: names appear on shared leads and in assignment.
     const u = await tx.selectFrom('users').select(['id', 'role', 'region_id', 'active']).where('id', '=', needs.user).executeTakeFirst();
@@ -119,20 +148,6 @@ async function loadForUpdate(tx: Tx, actor: Viewer, needs: RowNeeds): Promise<Lo
   }
   return out;
 }
-
-async function rowExists(tx: Tx, write: EntityWrite): Promise<boolean> {
-  const table = TABLE_OF[write.entity];
-  const found = await tx.selectFrom(table).select('id').where('id', '=', write.row.id).executeTakeFirst();
-  return found !== undefined;
-}
-
-const TABLE_OF = {
-  lead: 'leads',
-  opportunity: 'opportunities',
-  activity: 'activities',
-  stage_history: 'stage_history',
-  task: 'tasks',
-} as const satisfies Record<EntityWrite['entity'], keyof ServerDatabase>;
 
 /** Takes the next change-log position. The counter's row lock orders commits. */
 export async function nextSeq(tx: Tx): Promise<number> {
@@ -145,37 +160,72 @@ export async function nextSeq(tx: Tx): Promise<number> {
   return Number(r.seq);
 }
 
-async function writeRow(tx: Tx, write: EntityWrite, before: RowScope | null, mutation: string): Promise<number> {
+/**
+ * Writes one planned row and its change. A row loaded (and locked) by the
+ * mutation is updated; any other row is inserted only if its id is free:
+ * null when it is taken.
+ */
+async function writeRow(tx: Tx, write: EntityWrite, before: RowScope | null, mutation: string, existing: boolean): Promise<number | null> {
   const seq = await nextSeq(tx);
   let after: RowScope;
   switch (write.entity) {
     case 'lead': {
       const values = { ...fromLead(write.row), version: seq };
-      await tx.insertInto('leads').values(values).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+      const written = await tx
+        .insertInto('leads')
+        .values(values)
+        .onConflict((oc) => (existing ? oc.column('id').doUpdateSet(values) : oc.column('id').doNothing()))
+        .returning('id')
+        .executeTakeFirst();
+      if (!written) return null;
       after = leadScope(write.row);
       break;
     }
     case 'opportunity': {
       const values = { ...fromOpportunity(write.row), version: seq };
-      await tx.insertInto('opportunities').values(values).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+      const written = await tx
+        .insertInto('opportunities')
+        .values(values)
+        .onConflict((oc) => (existing ? oc.column('id').doUpdateSet(values) : oc.column('id').doNothing()))
+        .returning('id')
+        .executeTakeFirst();
+      if (!written) return null;
       after = opportunityScope(write.row);
       break;
     }
     case 'activity': {
       const values = { ...fromActivity(write.row), version: seq };
-      await tx.insertInto('activities').values(values).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+      const written = await tx
+        .insertInto('activities')
+        .values(values)
+        .onConflict((oc) => (existing ? oc.column('id').doUpdateSet(values) : oc.column('id').doNothing()))
+        .returning('id')
+        .executeTakeFirst();
+      if (!written) return null;
       after = await activityScope(tx, write.row);
       break;
     }
     case 'stage_history': {
       const values = { ...fromStageHistory(write.row), version: seq };
-      await tx.insertInto('stage_history').values(values).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+      const written = await tx
+        .insertInto('stage_history')
+        .values(values)
+        .onConflict((oc) => (existing ? oc.column('id').doUpdateSet(values) : oc.column('id').doNothing()))
+        .returning('id')
+        .executeTakeFirst();
+      if (!written) return null;
       after = await stageHistoryScope(tx, write.row);
       break;
     }
     case 'task': {
       const values = { ...fromTask(write.row), version: seq };
-      await tx.insertInto('tasks').values(values).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+      const written = await tx
+        .insertInto('tasks')
+        .values(values)
+        .onConflict((oc) => (existing ? oc.column('id').doUpdateSet(values) : oc.column('id').doNothing()))
+        .returning('id')
+        .executeTakeFirst();
+      if (!written) return null;
       after = await taskScope(tx, write.row);
       break;
     }

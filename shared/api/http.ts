@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { EmailSchema, IdSchema, RegionSchema, TeamSchema, TimestampSchema, UserSchema } from '../domain/entities';
 import { RoleSchema } from '../domain/enums';
+import { SafeTextSchema } from '../domain/text';
 
 /**
  * The team server's HTTP API: one schema per request and response, used by the
  * server to validate and by the cockpit to parse what it receives.
  */
 
-export const PasswordSchema = z.string().min(8, 'at least 8 characters').max(200);
+export const PasswordSchema = SafeTextSchema.min(8, 'at least 8 characters').max(200);
 
 export const SignInRequestSchema = z.object({
   email: EmailSchema,
-  password: z.string().min(1).max(200),
+  password: SafeTextSchema.min(1).max(200),
 });
 export type SignInRequest = z.infer<typeof SignInRequestSchema>;
 
@@ -34,7 +35,7 @@ export type MeResponse = z.infer<typeof MeResponseSchema>;
 export const CreateUserRequestSchema = z.object({
   email: EmailSchema,
   password: PasswordSchema,
-  displayName: z.string().trim().min(1).max(100),
+  displayName: SafeTextSchema.trim().min(1).max(100),
   role: RoleSchema,
   teamId: IdSchema.nullable().optional(),
   regionId: IdSchema.nullable().optional(),
@@ -43,7 +44,7 @@ export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
 
 export const UpdateUserRequestSchema = z
   .object({
-    displayName: z.string().trim().min(1).max(100),
+    displayName: SafeTextSchema.trim().min(1).max(100),
     role: RoleSchema,
     teamId: IdSchema.nullable(),
     regionId: IdSchema.nullable(),

@@ -9,16 +9,18 @@ import {
   StageSchema,
   TaskStatusSchema,
 } from './enums';
+import { SafeDateSchema, SafeTextSchema, SafeTimestampSchema } from './text';
 
-/** Timestamps cross every boundary as ISO-8601 strings with an offset. */
-export const TimestampSchema = z.iso.datetime({ offset: true });
-export const IdSchema = z.string().min(1).max(64);
+/** Timestamps cross every boundary as ISO-8601 strings with an offset (years 0001–9999). */
+export const TimestampSchema = SafeTimestampSchema;
+/** Every text field is SafeText: nothing the store cannot hold gets past a schema. */
+export const IdSchema = SafeTextSchema.min(1).max(64);
 export const EmailSchema = z.email().max(254);
 
 export const UserSchema = z.object({
   id: IdSchema,
   email: EmailSchema,
-  displayName: z.string().min(1).max(100),
+  displayName: SafeTextSchema.min(1).max(100),
   role: RoleSchema,
   teamId: IdSchema.nullable(),
   regionId: IdSchema.nullable(),
@@ -28,20 +30,20 @@ export type User = z.infer<typeof UserSchema>;
 
 export const TeamSchema = z.object({
   id: IdSchema,
-  name: z.string().min(1).max(100),
+  name: SafeTextSchema.min(1).max(100),
   regionId: IdSchema,
 });
 export type Team = z.infer<typeof TeamSchema>;
 
-export const RegionSchema = z.object({ id: IdSchema, name: z.string().min(1).max(100) });
+export const RegionSchema = z.object({ id: IdSchema, name: SafeTextSchema.min(1).max(100) });
 export type Region = z.infer<typeof RegionSchema>;
 
 export const LeadSchema = z.object({
   id: IdSchema,
-  name: z.string().min(1).max(100),
-  mobile: z.string().max(32).nullable(),
-  company: z.string().max(200).nullable(),
-  city: z.string().max(64).nullable(),
+  name: SafeTextSchema.min(1).max(100),
+  mobile: SafeTextSchema.max(32).nullable(),
+  company: SafeTextSchema.max(200).nullable(),
+  city: SafeTextSchema.max(64).nullable(),
   source: LeadSourceSchema,
   need: LeadNeedSchema,
   status: LeadStatusSchema,
@@ -56,9 +58,9 @@ export type Lead = z.infer<typeof LeadSchema>;
 
 export const AccountSchema = z.object({
   id: IdSchema,
-  name: z.string().min(1).max(200),
-  industry: z.string().max(100).nullable(),
-  city: z.string().max(64).nullable(),
+  name: SafeTextSchema.min(1).max(200),
+  industry: SafeTextSchema.max(100).nullable(),
+  city: SafeTextSchema.max(64).nullable(),
   ownerId: IdSchema.nullable(),
   regionId: IdSchema.nullable(),
   createdAt: TimestampSchema,
@@ -69,9 +71,9 @@ export type Account = z.infer<typeof AccountSchema>;
 export const ContactSchema = z.object({
   id: IdSchema,
   accountId: IdSchema,
-  name: z.string().min(1).max(100),
-  title: z.string().max(100).nullable(),
-  mobile: z.string().max(32).nullable(),
+  name: SafeTextSchema.min(1).max(100),
+  title: SafeTextSchema.max(100).nullable(),
+  mobile: SafeTextSchema.max(32).nullable(),
   email: EmailSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
@@ -82,15 +84,15 @@ export const OpportunitySchema = z.object({
   id: IdSchema,
   accountId: IdSchema,
   leadId: IdSchema.nullable(),
-  name: z.string().min(1).max(200),
+  name: SafeTextSchema.min(1).max(200),
   stage: StageSchema,
   outcome: DealOutcomeSchema,
   amount: z.number().nonnegative(),
-  currency: z.string().length(3),
+  currency: SafeTextSchema.length(3),
   ownerId: IdSchema,
   regionId: IdSchema.nullable(),
   stageEnteredAt: TimestampSchema,
-  expectedCloseOn: z.iso.date().nullable(),
+  expectedCloseOn: SafeDateSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });
@@ -112,16 +114,24 @@ export const ActivitySchema = z.object({
   leadId: IdSchema.nullable(),
   opportunityId: IdSchema.nullable(),
   ownerId: IdSchema,
-  subject: z.string().min(1).max(200),
-  body: z.string().max(10_000).nullable(),
+  subject: SafeTextSchema.min(1).max(200),
+  body: SafeTextSchema.max(10_000).nullable(),
   occurredAt: TimestampSchema,
   createdAt: TimestampSchema,
 });
 export type Activity = z.infer<typeof ActivitySchema>;
 
+/**
+ * What a task is for: `first_contact` tasks are made for a lead that awaits
+ * its first touch and close when it comes; `custom` tasks are the user's own.
+ */
+export const TaskKindSchema = z.enum(['first_contact', 'custom']);
+export type TaskKind = z.infer<typeof TaskKindSchema>;
+
 export const TaskSchema = z.object({
   id: IdSchema,
-  title: z.string().min(1).max(200),
+  title: SafeTextSchema.min(1).max(200),
+  kind: TaskKindSchema,
   leadId: IdSchema.nullable(),
   opportunityId: IdSchema.nullable(),
   ownerId: IdSchema,

@@ -184,6 +184,8 @@ export const AttentionItemSchema = z.object({
   args: z.unknown(),
   at: TimestampSchema,
   code: z.string().nullable(),
+  /** Why, as a rejection reason key (shared/sync/rejections.ts); the renderer words it in the UI language. */
+  reason: z.string().nullable().default(null),
   message: z.string().nullable(),
   fields: z.array(z.string()),
   serverValues: z.record(z.string(), z.unknown()).nullable(),

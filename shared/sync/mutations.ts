@@ -15,6 +15,10 @@ import {
   type User,
 } from '../domain/entities';
 import { ActivityTypeSchema, LeadNeedSchema, StageSchema, type Role } from '../domain/enums';
+import { PhoneNumberSchema } from '../domain/phone';
+import { isWithinStatedWindow } from '../domain/stated-time';
+import { SafeTextSchema } from '../domain/text';
+import type { Rejection, RejectionCode, RejectionReason } from './rejections';
 import { editsOthersRows, isAssignableOwner, mayAssignLeads, mayAssignTo } from '../domain/roles';
 
 /**
@@ -31,7 +35,11 @@ export interface MutatorContext {
   regionId: string | null;
   /** Regions of the teams a manager manages (empty for others). */
   managedRegionIds: readonly string[];
-  /** When the user did it. */
+  /**
+   * When the change applies: the server's clock on the server (never the
+   * client's word), local time for the cockpit's optimistic apply, which the
+   * server's rows replace on pull. Every business timestamp is this.
+   */
   at: string;
 }
 
@@ -42,6 +50,8 @@ export interface LoadedRows {
   task?: Task | null;
   /** A user the mutation refers to (e.g. the new owner of a lead). */
   user?: Pick<User, 'id' | 'role' | 'regionId' | 'active'> | null;
+  /** The open tasks of the lead (`RowNeeds.leadTasks`), whoever owns them: they follow the lead's work. */
+  leadTasks?: Task[];
 }
 
 export type EntityWrite =
@@ -50,16 +60,6 @@ export type EntityWrite =
   | { entity: 'activity'; row: Activity }
   | { entity: 'stage_history'; row: StageHistory }
   | { entity: 'task'; row: Task };
-
-export type RejectionCode = 'validation' | 'forbidden' | 'not_found' | 'conflict' | 'gate_blocked';
-
-export interface Rejection {
-  code: RejectionCode;
-  /** Key into REJECTION_MESSAGES. */
-  reason: RejectionReason;
-  fields: string[];
-  serverValues?: Record<string, unknown>;
-}
 
 export type PlanResult = { ok: true; writes: EntityWrite[] } | { ok: false; rejection: Rejection };
 
@@ -75,6 +75,8 @@ export interface RowNeeds {
   opportunity?: string;
   task?: string;
   user?: string;
+  /** A lead id: load that lead's open tasks (locked on the server). */
+  leadTasks?: string;
 }
 
 function define<A extends z.ZodType>(def: MutatorDef<A>): MutatorDef<A> {
@@ -97,7 +99,7 @@ type LeadEditable = (typeof LEAD_EDITABLE)[number];
 export const LeadPatchSchema = z
   .object({
     name: LeadSchema.shape.name,
-    mobile: LeadSchema.shape.mobile,
+    mobile: PhoneNumberSchema.nullable(),
     company: LeadSchema.shape.company,
     city: LeadSchema.shape.city,
     need: LeadNeedSchema,
@@ -109,11 +111,11 @@ export const mutators = {
   'lead.create@1': define({
     args: z.object({
       id: IdSchema,
-      name: z.string().trim().min(1).max(100),
-      mobile: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'not a phone number').nullable(),
+      name: SafeTextSchema.trim().min(1).max(100),
+      mobile: PhoneNumberSchema.nullable(),
       need: LeadNeedSchema,
-      company: z.string().trim().max(200).nullable().default(null),
-      city: z.string().trim().max(64).nullable().default(null),
+      company: SafeTextSchema.trim().max(200).nullable().default(null),
+      city: SafeTextSchema.trim().max(64).nullable().default(null),
     }),
     needs: () => ({}),
     plan(ctx, args) {
@@ -165,11 +167,12 @@ export const mutators = {
 
   /**
    * A manager hands a lead to a rep of a region they manage (or takes it
-   * from the pool). The old owner loses it from their cache on next pull.
+   * from the pool). The old owner loses it from their cache on next pull;
+   * the open tasks the old owner had on it move to the new owner with it.
    */
   'lead.assign@1': define({
     args: z.object({ leadId: IdSchema, ownerId: IdSchema }),
-    needs: (a) => ({ lead: a.leadId, user: a.ownerId }),
+    needs: (a) => ({ lead: a.leadId, user: a.ownerId, leadTasks: a.leadId }),
     plan(ctx, _args, rows) {
       const lead = rows.lead;
       if (!lead) return reject('not_found', 'lead_not_found', ['leadId']);
@@ -188,25 +191,35 @@ export const mutators = {
         assignedAt: ctx.at,
         updatedAt: ctx.at,
       };
-      return { ok: true, writes: [{ entity: 'lead', row: assigned }] };
+      const movedTasks: EntityWrite[] = (rows.leadTasks ?? [])
+        .filter((t) => t.status === 'open' && lead.ownerId !== null && t.ownerId === lead.ownerId)
+        .map((t) => ({ entity: 'task', row: { ...t, ownerId: assignee.id, updatedAt: ctx.at } }));
+      return { ok: true, writes: [{ entity: 'lead', row: assigned }, ...movedTasks] };
     },
   }),
 
-  /** A call, email, visit…: stops the first-response clock on the lead's first touch. */
+  /**
+   * A call, email, visit…: stops the first-response clock on the lead's
+   * first touch, at the time it is recorded (not the time the client states),
+   * and closes the lead's open first-contact tasks. `occurredAt` is the
+   * client's word for when it happened, kept on the activity only, within
+   * the stated-time window.
+   */
   'lead.logTouch@1': define({
     args: z.object({
       leadId: IdSchema,
       activityId: IdSchema,
       type: ActivityTypeSchema,
-      subject: z.string().trim().min(1).max(200),
-      body: z.string().max(10_000).nullable().default(null),
+      subject: SafeTextSchema.trim().min(1).max(200),
+      body: SafeTextSchema.max(10_000).nullable().default(null),
       occurredAt: TimestampSchema,
     }),
-    needs: (a) => ({ lead: a.leadId }),
+    needs: (a) => ({ lead: a.leadId, leadTasks: a.leadId }),
     plan(ctx, args, rows) {
       const lead = rows.lead;
       if (!lead) return reject('not_found', 'lead_not_found', ['leadId']);
       if (!mayEdit(ctx, lead.ownerId)) return reject('forbidden', 'not_your_lead', ['leadId']);
+      if (!isWithinStatedWindow(args.occurredAt, ctx.at)) return reject('validation', 'occurred_out_of_window', ['occurredAt']);
       const activity: Activity = ActivitySchema.parse({
         id: args.activityId,
         type: args.type,
@@ -220,11 +233,14 @@ export const mutators = {
       });
       const touched: Lead = {
         ...lead,
-        firstTouchAt: lead.firstTouchAt ?? args.occurredAt,
+        firstTouchAt: lead.firstTouchAt ?? ctx.at,
         status: lead.status === 'new' || lead.status === 'assigned' || lead.status === 'pending_review' ? 'contacted' : lead.status,
         updatedAt: ctx.at,
       };
-      return { ok: true, writes: [{ entity: 'lead', row: touched }, { entity: 'activity', row: activity }] };
+      const closedTasks: EntityWrite[] = (rows.leadTasks ?? [])
+        .filter((t) => t.status === 'open' && t.kind === 'first_contact')
+        .map((t) => ({ entity: 'task', row: { ...t, status: 'done', updatedAt: ctx.at } }));
+      return { ok: true, writes: [{ entity: 'lead', row: touched }, { entity: 'activity', row: activity }, ...closedTasks] };
     },
   }),
 
@@ -256,7 +272,7 @@ export const mutators = {
   'task.create@1': define({
     args: z.object({
       id: IdSchema,
-      title: z.string().trim().min(1).max(200),
+      title: SafeTextSchema.trim().min(1).max(200),
       dueAt: TimestampSchema,
       leadId: IdSchema.nullable().default(null),
       opportunityId: IdSchema.nullable().default(null),
@@ -268,6 +284,7 @@ export const mutators = {
       const task: Task = TaskSchema.parse({
         id: args.id,
         title: args.title,
+        kind: 'custom',
         leadId: args.leadId,
         opportunityId: args.opportunityId,
         ownerId: ctx.userId,
@@ -302,66 +319,4 @@ export function isMutationName(name: string): name is MutationName {
 
 function assignLeadField(lead: Lead, field: LeadEditable, value: unknown): void {
   (lead as Record<LeadEditable, unknown>)[field] = value;
-}
-
-export const REJECTION_REASONS = [
-  'lead_not_found',
-  'deal_not_found',
-  'task_not_found',
-  'not_your_lead',
-  'not_your_deal',
-  'not_your_task',
-  'nothing_to_change',
-  'changed_by_someone_else',
-  'stage_changed_meanwhile',
-  'deal_closed',
-  'task_not_open',
-  'managers_assign',
-  'assignee_not_a_rep',
-  'assignee_outside_regions',
-  'invalid_arguments',
-  'unknown_mutation',
-  'server_error',
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
-
-/** Rejection texts in both UI languages, so the server can answer in the user's. */
-export const REJECTION_MESSAGES: Record<RejectionReason, { en: string; 'zh-CN': string }> = {
-  lead_not_found: { en: 'This lead no longer exists or is no longer yours.', 'zh-CN': '该线索已不存在或已不归您负责。' },
-  deal_not_found: { en: 'This deal no longer exists or is no longer yours.', 'zh-CN': '该商机已不存在或已不归您负责。' },
-  task_not_found: { en: 'This task no longer exists.', 'zh-CN': '该任务已不存在。' },
-  not_your_lead: { en: 'Only the lead’s owner or their manager can change it.', 'zh-CN': '只有线索负责人或其主管可以修改。' },
-  not_your_deal: { en: 'Only the deal’s owner or their manager can change it.', 'zh-CN': '只有商机负责人或其主管可以修改。' },
-  not_your_task: { en: 'Only the task’s owner can complete it.', 'zh-CN': '只有任务负责人可以完成该任务。' },
-  nothing_to_change: { en: 'Nothing to change.', 'zh-CN': '没有需要修改的内容。' },
-  changed_by_someone_else: {
-    en: 'Someone else changed this field after you opened it. Compare both values and send yours again if it is still right.',
-    'zh-CN': '您打开后，其他人修改了此字段。请对比两个值，如仍正确请重新提交。',
-  },
-  stage_changed_meanwhile: {
-    en: 'The deal moved to another stage meanwhile.',
-    'zh-CN': '该商机的阶段已被他人更改。',
-  },
-  deal_closed: { en: 'This deal is already closed.', 'zh-CN': '该商机已关闭。' },
-  task_not_open: { en: 'This task is no longer open.', 'zh-CN': '该任务已不是待办状态。' },
-  managers_assign: { en: 'Only a manager can assign leads.', 'zh-CN': '只有主管可以分配线索。' },
-  assignee_not_a_rep: { en: 'Leads can only be assigned to an active sales rep.', 'zh-CN': '线索只能分配给在职的销售代表。' },
-  assignee_outside_regions: {
-    en: 'You can only assign leads to reps of the teams you manage.',
-    'zh-CN': '您只能将线索分配给您所管理团队的销售。',
-  },
-  invalid_arguments: { en: 'Some fields are invalid.', 'zh-CN': '部分字段无效。' },
-  unknown_mutation: {
-    en: 'The server does not know this kind of change. Update Verity.',
-    'zh-CN': '服务器不识别此类修改，请更新 Verity。',
-  },
-  server_error: {
-    en: 'The server could not save this change. Quote the support id to your administrator.',
-    'zh-CN': '服务器无法保存此修改，请将支持编号告知管理员。',
-  },
-};
-
-export function rejectionMessage(reason: RejectionReason, locale: string): string {
-  const texts = REJECTION_MESSAGES[reason];
-  return locale.toLowerCase().startsWith('zh') ? texts['zh-CN'] : texts.en;
 }

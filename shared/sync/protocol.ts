@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ErrorCodeSchema } from '../api/errors';
-import { IdSchema, TimestampSchema } from '../domain/entities';
+import { IdSchema } from '../domain/entities';
+import { checkedPerEntry } from '../domain/text';
+import { RejectionCodeSchema, RejectionReasonSchema } from './rejections';
 
 /**
  * The sync protocol between a cockpit and the team server (../shared/SYNC.md):
@@ -33,14 +34,19 @@ export type SyncEntity = z.infer<typeof SyncEntitySchema>;
 
 export const ClientIdSchema = z.string().uuid();
 
+/**
+ * One queued write. Only `id` is checked with the push: name, time and
+ * arguments are checked entry by entry, so one entry that can never apply is
+ * rejected on its own and the queue behind it moves on.
+ */
 export const PushedMutationSchema = z.object({
   /** Sequential per client, starting at 1, no gaps. */
   id: z.number().int().positive(),
   /** Versioned name, e.g. "lead.logTouch@1". */
-  name: z.string().min(3).max(80),
-  args: z.unknown(),
-  /** When the user did it (client clock). */
-  at: TimestampSchema,
+  name: checkedPerEntry(z.string()),
+  args: checkedPerEntry(z.unknown()),
+  /** When the user did it (client clock): informative only; the server dates every change by its own clock. */
+  at: checkedPerEntry(z.string()),
 });
 export type PushedMutation = z.infer<typeof PushedMutationSchema>;
 
@@ -57,7 +63,9 @@ export const MutationStatusSchema = z.enum(['applied', 'rejected']);
 export const MutationResultSchema = z.object({
   id: z.number().int().positive(),
   status: MutationStatusSchema,
-  code: ErrorCodeSchema.or(z.enum(['gate_blocked', 'validation', 'unknown_mutation', 'server_error'])).nullable(),
+  code: RejectionCodeSchema.nullable(),
+  /** Why, as a key of REJECTION_MESSAGES (null when applied; a reason this build does not know reads as null). */
+  reason: RejectionReasonSchema.nullable().catch(null),
   /** In the user's language (Accept-Language of the push). */
   message: z.string().nullable(),
   fields: z.array(z.string()),

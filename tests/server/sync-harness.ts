@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../server/app';
+import type { Clock } from '../../server/clock';
 import type { Kysely } from 'kysely';
 import type { ServerDb } from '../../server/db/connection';
 import type { ServerDatabase } from '../../server/db/schema';
@@ -21,7 +22,7 @@ export interface SyncTeam {
 export async function buildSyncTeam(
   store: Pick<ServerDb, 'db' | 'kind' | 'copyOut'>,
   bus: CommitBus = createLocalCommitBus(),
-  opts: { snapshotPartRows?: number } = {},
+  opts: { snapshotPartRows?: number; clock?: Clock } = {},
 ): Promise<SyncTeam> {
   const { db } = store;
   const app = buildApp({ db, store: store.kind, onCommit: (seq) => bus.publish(seq), version: 'test', signInLimits: { perIpAndEmail: 1000, perIp: 1000 } });

@@ -63,21 +63,22 @@ describe.each(storeKinds())('sync protocol on %s', (kind) => {
     expect(response.status).toBe(200);
     const [rejected, applied] = response.body.results;
     // Another rep's lead is invisible: not_found, so nothing about it leaks.
-    expect(rejected).toMatchObject({ id: 1, status: 'rejected', code: 'not_found', fields: ['leadId'] });
+    expect(rejected).toMatchObject({ id: 1, status: 'rejected', code: 'not_found', reason: 'lead_not_found', fields: ['leadId'] });
     expect(rejected?.message).toMatch(/no longer exists/);
     expect(applied).toMatchObject({ id: 2, status: 'applied' });
 
     const fresh = { ...c, cursor: 0 };
     const pages = await pullAll(team.app, team.tokens.rep1, fresh);
     const results = pages.flatMap((p) => p.mutationResults);
-    expect(results.find((r) => r.id === 1)).toMatchObject({ status: 'rejected', code: 'not_found' });
+    // The reason travels as its key, on push and on pull alike.
+    expect(results.find((r) => r.id === 1)).toMatchObject({ status: 'rejected', code: 'not_found', reason: 'lead_not_found' });
     expect(pages.at(-1)?.lastMutationId).toBe(2);
   });
 
   it('answers rejections in the user’s language', async () => {
     const c = newCockpit();
     const response = await push(team.app, team.tokens.rep1, c, [mutation(c, 'task.complete@1', { taskId: 'no_such_task' })], { locale: 'zh-CN' });
-    expect(response.body.results[0]?.message).toBe('该任务已不存在。');
+    expect(response.body.results[0]).toMatchObject({ reason: 'task_not_found', message: '该任务已不存在。' });
   });
 
   it("never sends a rep another rep's lead (raw pull responses)", async () => {
@@ -133,6 +134,33 @@ describe.each(storeKinds())('sync protocol on %s', (kind) => {
     const newOwner = (await pullAll(team.app, team.tokens.rep2, rep2)).flatMap((p) => p.changes);
     expect(newOwner).toContainEqual(expect.objectContaining({ entity: 'lead', id: lead.id, op: 'upsert', granted: true }));
     expect(newOwner).toContainEqual(expect.objectContaining({ entity: 'activity', id: activityId, op: 'upsert' }));
+  });
+
+  it("grants a reassigned lead with the notes that follow it, never the previous owner's own tasks", async () => {
+    const rep1 = newCockpit();
+    const rep2 = newCockpit();
+    const lead = createLead('带任务的线索');
+    const activityId = `act_${randomUUID()}`;
+    const taskId = `task_${randomUUID()}`;
+    const pushed = await push(team.app, team.tokens.rep1, rep1, [
+      mutation(rep1, 'lead.create@1', lead),
+      mutation(rep1, 'lead.logTouch@1', { leadId: lead.id, activityId, type: 'call', subject: '首次电话', occurredAt: at() }),
+      mutation(rep1, 'task.create@1', { id: taskId, title: '私人备忘', dueAt: at(), leadId: lead.id }),
+      mutation(rep1, 'task.complete@1', { taskId }),
+    ]);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    await pullAll(team.app, team.tokens.rep2, rep2);
+
+    const mgr = newCockpit();
+    const assigned = await push(team.app, team.tokens.manager, mgr, [mutation(mgr, 'lead.assign@1', { leadId: lead.id, ownerId: team.ids.rep2 })]);
+    expect(assigned.body.results[0]?.status).toBe('applied');
+
+    const newOwner = (await pullAll(team.app, team.tokens.rep2, rep2)).flatMap((p) => p.changes);
+    expect(newOwner).toContainEqual(expect.objectContaining({ entity: 'activity', id: activityId, op: 'upsert' }));
+    // rep1's finished task is rep1's: it follows its owner, not the lead.
+    expect(newOwner.filter((c) => c.id === taskId)).toEqual([]);
+    const oldOwner = (await pullAll(team.app, team.tokens.rep1, rep1)).flatMap((p) => p.changes);
+    expect(oldOwner.filter((c) => c.id === taskId && c.op === 'evict')).toEqual([]);
   });
 
   it('merges edits of different fields and rejects the same field with both values', async () => {

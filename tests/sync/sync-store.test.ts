@@ -89,7 +89,7 @@ describe('cockpit sync storage', () => {
     // Acked and passed by the cursor: the outbox empties, the shadow goes, the server row stands.
     applyPullPage(store, actor, {
       changes: [{ seq: 5, entity: 'lead', id: 'l1', op: 'upsert', row: { ...lead, company: '新公司', city: '宁波', version: 5 }, version: 5 }],
-      mutationResults: [{ id: 1, status: 'applied', code: null, message: null, fields: [], serverValues: null, supportId: null, seq: 5 }],
+      mutationResults: [{ id: 1, status: 'applied', code: null, reason: null, message: null, fields: [], serverValues: null, supportId: null, seq: 5 }],
       lastMutationId: 1,
       cursor: 5,
       hasMore: false,
@@ -99,6 +99,42 @@ describe('cockpit sync storage', () => {
     expect(store.getRow('lead', 'l1')).toMatchObject({ city: '宁波', version: 5 });
     store.transaction(() => rebase(store, actor));
     expect(store.getRow('lead', 'l1')).toMatchObject({ city: '宁波', version: 5 });
+    sqlite.close();
+  });
+
+  it('evicting a lead or deal removes the rows that follow it, never the user’s own tasks on it', () => {
+    const { store, sqlite } = open();
+    const at = '2026-11-01T00:00:00.000Z';
+    const deal = {
+      id: 'o1', accountId: 'a1', leadId: 'l1', name: 'Deal', stage: 'quote_sent', outcome: 'open', amount: 10, currency: 'CNY',
+      ownerId: 'u2', regionId: 'r1', stageEnteredAt: at, expectedCloseOn: null, createdAt: at, updatedAt: at, version: 2,
+    };
+    const note = (id: string, leadId: string | null, opportunityId: string | null) => ({
+      id, type: 'call', leadId, opportunityId, ownerId: 'u1', subject: id, body: null, occurredAt: at, createdAt: at, version: 2,
+    });
+    const task = (id: string, leadId: string | null, opportunityId: string | null) => ({
+      id, title: id, kind: 'custom', leadId, opportunityId, ownerId: 'u1', dueAt: at, status: 'open', createdAt: at, updatedAt: at, version: 2,
+    });
+    store.putRow('lead', lead);
+    store.putRow('opportunity', deal);
+    store.putRow('stage_history', { id: 'h1', opportunityId: 'o1', fromStage: 'lead', toStage: 'quote_sent', changedBy: 'u2', changedAt: at, version: 2 });
+    store.putRow('activity', note('on_lead', 'l1', null));
+    store.putRow('activity', note('on_deal_of_lead', 'l1', 'o1'));
+    store.putRow('task', task('my_task_on_lead', 'l1', null));
+    store.putRow('task', task('my_task_on_deal', null, 'o1'));
+    const evict = (entity: 'lead' | 'opportunity', id: string, seq: number) =>
+      applyPullPage(store, actor, { changes: [{ seq, entity, id, op: 'evict', row: null, version: seq }], mutationResults: [], lastMutationId: 0, cursor: seq, hasMore: false });
+
+    evict('lead', 'l1', 5);
+    expect(store.getRow('activity', 'on_lead')).toBeNull();
+    // A note on the lead's deal follows the deal; the tasks follow their owner, this user.
+    expect(store.getRow('activity', 'on_deal_of_lead')).not.toBeNull();
+    expect(store.getRow('task', 'my_task_on_lead')).not.toBeNull();
+
+    evict('opportunity', 'o1', 6);
+    expect(store.getRow('activity', 'on_deal_of_lead')).toBeNull();
+    expect(store.getRow('stage_history', 'h1')).toBeNull();
+    expect(store.getRow('task', 'my_task_on_deal')).not.toBeNull();
     sqlite.close();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Lead, Opportunity } from '../../shared/domain/entities';
-import { mutators, rejectionMessage, REJECTION_MESSAGES, type MutatorContext } from '../../shared/sync/mutations';
+import type { Lead, Opportunity, Task } from '../../shared/domain/entities';
+import { mutators, type MutatorContext } from '../../shared/sync/mutations';
+import { rejectionMessage, REJECTION_MESSAGES } from '../../shared/sync/rejections';
 import { canSee, visibilityChange, type Viewer } from '../../shared/sync/visibility';
 
 const at = '2026-11-20T09:00:00.000+08:00';
@@ -42,23 +43,57 @@ const deal: Opportunity = {
   updatedAt: '2026-11-10T09:00:00.000+08:00',
 };
 
+const task = (over: Partial<Task>): Task => ({
+  id: 'task_1',
+  title: '首次联系：王芳',
+  kind: 'first_contact',
+  leadId: 'lead_1',
+  opportunityId: null,
+  ownerId: 'u_rep1',
+  dueAt: '2026-11-20T09:05:00.000+08:00',
+  status: 'open',
+  createdAt: '2026-11-19T09:05:00.000+08:00',
+  updatedAt: '2026-11-19T09:05:00.000+08:00',
+  ...over,
+});
+
 describe('lead.logTouch@1', () => {
   const m = mutators['lead.logTouch@1'];
+  const stated = '2026-11-19T15:00:00.000+08:00';
   const args = m.args.parse({
     leadId: 'lead_1',
     activityId: 'act_1',
     type: 'call',
     subject: '首次电话沟通',
-    occurredAt: at,
+    occurredAt: stated,
   });
 
-  it('stops the first-response clock and records the activity', () => {
+  it('stops the first-response clock at the time it applies and keeps the stated time on the activity', () => {
     const result = m.plan(rep, args, { lead });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const written = result.writes.find((w) => w.entity === 'lead');
-    expect(written?.row).toMatchObject({ firstTouchAt: at, status: 'contacted' });
-    expect(result.writes.find((w) => w.entity === 'activity')?.row).toMatchObject({ leadId: 'lead_1', ownerId: 'u_rep1' });
+    expect(written?.row).toMatchObject({ firstTouchAt: at, status: 'contacted', updatedAt: at });
+    expect(result.writes.find((w) => w.entity === 'activity')?.row).toMatchObject({ leadId: 'lead_1', ownerId: 'u_rep1', occurredAt: stated, createdAt: at });
+  });
+
+  it('refuses a stated time outside the window: long ago, or ahead of now beyond clock skew', () => {
+    for (const occurredAt of ['1999-01-01T00:00:00.000Z', '2026-11-12T08:59:00.000+08:00', '2026-11-20T09:06:00.000+08:00']) {
+      const result = m.plan(rep, m.args.parse({ ...args, occurredAt }), { lead });
+      expect(result).toEqual({ ok: false, rejection: { code: 'validation', reason: 'occurred_out_of_window', fields: ['occurredAt'] } });
+    }
+    expect(m.plan(rep, m.args.parse({ ...args, occurredAt: '2026-11-20T09:04:00.000+08:00' }), { lead }).ok).toBe(true);
+    expect(m.plan(rep, m.args.parse({ ...args, occurredAt: '2026-11-13T09:01:00.000+08:00' }), { lead }).ok).toBe(true);
+  });
+
+  it("closes the lead's open first-contact tasks, whoever holds them, and leaves other tasks alone", () => {
+    const first = task({});
+    const custom = task({ id: 'task_2', kind: 'custom', title: '寄样品' });
+    const result = m.plan(rep, args, { lead, leadTasks: [first, custom] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const tasks = result.writes.filter((w) => w.entity === 'task');
+    expect(tasks.map((w) => w.row)).toEqual([{ ...first, status: 'done', updatedAt: at }]);
   });
 
   it('keeps the first touch time on later touches', () => {
@@ -83,6 +118,14 @@ describe('lead.assign@1', () => {
   it('lets a manager hand a lead to a rep of their region', () => {
     const result = m.plan(manager, args, { lead, user: rep2 });
     expect(result.ok && result.writes[0]?.row).toMatchObject({ ownerId: 'u_rep2', status: 'assigned', assignedAt: at });
+  });
+  it("moves the previous owner's open tasks on the lead to the new owner, and no one else's", () => {
+    const theirs = task({});
+    const managers = task({ id: 'task_m', kind: 'custom', ownerId: 'u_mgr' });
+    const result = m.plan(manager, args, { lead, user: rep2, leadTasks: [theirs, managers] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.writes.filter((w) => w.entity === 'task').map((w) => w.row)).toEqual([{ ...theirs, ownerId: 'u_rep2', updatedAt: at }]);
   });
   it('refuses reps, inactive or foreign-region assignees', () => {
     expect(m.plan(rep, args, { lead, user: rep2 })).toMatchObject({ ok: false, rejection: { reason: 'managers_assign' } });
@@ -120,6 +163,19 @@ describe('lead.update@1 field conflicts', () => {
     });
   });
 
+  it('holds the mobile number to the same phone rule as lead.create@1', () => {
+    const update = (mobile: string | null) => m.args.safeParse({ leadId: 'lead_1', patch: { mobile }, base: {} });
+    const create = (mobile: string | null) => mutators['lead.create@1'].args.safeParse({ id: 'l9', name: '李雷', mobile, need: 'quote' });
+    for (const bad of ['abc', '12', '139-abc-5678', '++8613912345678', '1234567890123456']) {
+      expect(update(bad).success).toBe(false);
+      expect(create(bad).success).toBe(false);
+    }
+    for (const good of ['13912345678', '+86 139 1234 5678', '021-6543-2100', null]) {
+      expect(update(good).success).toBe(true);
+      expect(create(good).success).toBe(true);
+    }
+  });
+
   it('rejects unknown fields at the schema', () => {
     expect(m.args.safeParse({ leadId: 'lead_1', patch: { ownerId: 'x' }, base: {} }).success).toBe(false);
   });
@@ -128,7 +184,9 @@ describe('lead.update@1 field conflicts', () => {
 describe('deal.moveStage@1', () => {
   const m = mutators['deal.moveStage@1'];
   it('moves and writes history', () => {
-    const args = m.args.parse({ opportunityId: 'opp_1', historyId: 'h1', fromStage: 'needs_confirmed', toStage: 'quote_sent' });
+    // A client-stated time is not an argument: the stage is dated by the time the move applies.
+    const args = m.args.parse({ opportunityId: 'opp_1', historyId: 'h1', fromStage: 'needs_confirmed', toStage: 'quote_sent', at: '9999-01-01T00:00:00Z' });
+    expect(args).not.toHaveProperty('at');
     const result = m.plan(rep, args, { opportunity: deal });
     expect(result.ok).toBe(true);
     if (!result.ok) return;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial';
 import * as m0002 from './0002_indexes';
 import * as m0003 from './0003_sync';
 import * as m0004 from './0004_change_log_compaction';
+import * as m0005 from './0005_task_kind';
 
 /**
  * Every server migration, listed explicitly (a bundled server has no folder
@@ -13,6 +14,7 @@ export const serverMigrations: Record<string, Migration> = {
   '0002_indexes': m0002,
   '0003_sync': m0003,
   '0004_change_log_compaction': m0004,
+  '0005_task_kind': m0005,
 };
 
 export const serverMigrationProvider: MigrationProvider = {

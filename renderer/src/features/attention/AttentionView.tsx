@@ -80,7 +80,7 @@ function AttentionCard({ item }: { item: AttentionItem }) {
       </Group>
 
       <Text size="sm" mb="md" data-testid="attention-reason">
-        {localizedReason(item.message, i18n.language) ?? t('attention.noReason')}
+        {localizedReason(item, i18n.language) ?? t('attention.noReason')}
       </Text>
 
       <Details item={item} kind={kind} />

@@ -1,5 +1,6 @@
 import type { AttentionItem } from '../../../../shared/ipc/contract';
-import { mutators, REJECTION_MESSAGES, REJECTION_REASONS, rejectionMessage, type MutationName } from '../../../../shared/sync/mutations';
+import { mutators, type MutationName } from '../../../../shared/sync/mutations';
+import { isRejectionReason, rejectionMessage } from '../../../../shared/sync/rejections';
 import type { z } from 'zod';
 
 type Args<N extends MutationName> = z.output<(typeof mutators)[N]['args']>;
@@ -47,11 +48,10 @@ export function mutationLabelKey(name: string): (typeof MUTATION_LABELS)[Mutatio
 
 /**
  * The refusal's reason in the current UI language. The server words it in the
- * language of the push, which may not be the one shown now; a known shared
- * reason is looked up and re-worded, anything else is shown as sent.
+ * language of the push, which may not be the one shown now, and sends the
+ * reason's key with it: a key this build knows is worded afresh, anything
+ * else is shown as sent.
  */
-export function localizedReason(message: string | null, language: string): string | null {
-  if (message === null) return null;
-  const reason = REJECTION_REASONS.find((r) => REJECTION_MESSAGES[r].en === message || REJECTION_MESSAGES[r]['zh-CN'] === message);
-  return reason ? rejectionMessage(reason, language) : message;
+export function localizedReason(item: Pick<AttentionItem, 'reason' | 'message'>, language: string): string | null {
+  return isRejectionReason(item.reason) ? rejectionMessage(item.reason, language) : item.message;
 }
