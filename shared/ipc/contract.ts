@@ -284,8 +284,6 @@ export type IpcResponse<C extends IpcCall> = z.output<(typeof ipcCalls)[C]['resp
 export const ipcEvents = {
   'sync.status': SyncStatusSchema,
   'session.changed': SessionStateSchema,
-  'lead.routed': z.object({ leadId: IdSchema, name: z.string(), source: LeadSourceSchema, at: TimestampSchema }),
-  'proposal.opened': z.object({ proposalId: IdSchema, contactName: z.string(), openedAt: TimestampSchema }),
   /** Rows changed in the cache (after a pull, a local edit or a rejection): views reload. */
   'data.changed': z.object({ entities: z.array(z.string()), rejected: z.number().int().nonnegative() }),
 } as const satisfies Record<string, z.ZodType>;
