@@ -3,6 +3,7 @@ import type { ChildGroup } from './child-processes';
 import { bin, REPO_ROOT } from './repo-paths';
 
 const ListeningLineSchema = z.object({ msg: z.literal('listening'), url: z.url() });
+const HIDES_INFO = new Set(['warn', 'error', 'fatal', 'silent']);
 
 /**
  * Starts the team server from source on its embedded store with demo data,
@@ -19,8 +20,12 @@ export function startDemoServer(children: ChildGroup, port: number, timeoutMs = 
       if (error) reject(error);
       else resolve({ url: url ?? '', exited });
     };
+    // The "listening" line is logged at info: a quieter LOG_LEVEL would leave the launcher waiting forever.
+    const level = process.env.LOG_LEVEL;
+    const env = level && HIDES_INFO.has(level) ? { ...process.env, LOG_LEVEL: 'info' } : process.env;
     const child = children.start('server', process.execPath, [bin('tsx', 'dist/cli.mjs'), 'server/cli.ts', '--demo', '--port', String(port)], {
       cwd: REPO_ROOT,
+      env,
       onLine: (line) => {
         if (!line.startsWith('{')) return;
         try {
