@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { localMigrationProvider, localMigrations } from './migrations/index';
+import { makePrivateDir, makePrivateFile } from './private-files';
 import type { LocalDatabase } from './schema';
 
 export interface LocalDb {
@@ -39,7 +39,11 @@ export class LocalDbFromFutureError extends Error {
 
 /** Opens (creating if needed) the cockpit's local store and migrates it to the latest schema. */
 export async function openLocalDb(options: OpenLocalDbOptions): Promise<LocalDb> {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  if (options.file !== ':memory:') {
+    makePrivateDir(dirname(options.file));
+    // Created 0600 before SQLite opens it: its -wal and -shm files take the database file's mode.
+    makePrivateFile(options.file);
+  }
   const sqlite = new Database(
     options.file,
     options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},

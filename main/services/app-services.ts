@@ -5,7 +5,7 @@ import type { AppInfo } from '../../shared/ipc/contract';
 import { openLocalDb, type LocalDb } from '../db/local-db';
 import type { IpcHandlers } from '../ipc/dispatch';
 import { AppEvents } from './app-events';
-import { localDbFile } from './data-dir';
+import { claimDataDir, localDbFile } from './data-dir';
 import { KeyValueStore } from './key-value.store';
 import { consoleLogger, type Logger } from './logger';
 import { QueriesService } from './queries.service';
@@ -50,7 +50,12 @@ export interface AppServices {
 /** The composition root: builds the local store and every service for one cockpit process. */
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const log = options.log ?? consoleLogger;
-  const local = await openLocalDb({ file: localDbFile(options.dataDir), nativeBinding: options.nativeBinding });
+  // One engine per data folder: a second web host or desktop on it is refused, naming the first.
+  const folder = claimDataDir(options.dataDir, `the Verity cockpit (${options.transport})`, log);
+  const local = await openLocalDb({ file: localDbFile(options.dataDir), nativeBinding: options.nativeBinding }).catch((error: unknown) => {
+    folder.release();
+    throw error;
+  });
   const db = local.db;
   const events = new AppEvents(log);
   const kv = new KeyValueStore(db, log);
@@ -158,6 +163,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       closed ??= (async () => {
         await sync.close();
         await local.close();
+        folder.release();
       })();
       return closed;
     },

@@ -1,5 +1,8 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makePrivateDir, tightenTree } from '../db/private-files';
+import { lockFolder, type FolderLock } from './folder-lock';
+import type { Logger } from './logger';
 
 export const APP_FOLDER_NAME = 'Verity';
 export const DATA_DIR_ENV = 'VERITY_COCKPIT_DATA_DIR';
@@ -45,4 +48,16 @@ export function resolveDataDir(argv: readonly string[] = process.argv, env: Node
 
 export function localDbFile(dataDir: string): string {
   return join(dataDir, LOCAL_DB_FILE);
+}
+
+/**
+ * Opens the data folder for this engine alone: created 0700, locked (a second engine on it is
+ * refused with FolderLockedError naming the holder; SQLite would only answer SQLITE_BUSY), and
+ * what is in it tightened to owner-only — it holds customers' names and mobiles.
+ */
+export function claimDataDir(dataDir: string, what: string, log: Logger): FolderLock {
+  makePrivateDir(dataDir);
+  const lock = lockFolder(dataDir, what);
+  for (const { path, error } of tightenTree(dataDir).failed) log.warn(`cannot make ${path} private (owner-only)`, error);
+  return lock;
 }

@@ -7,6 +7,7 @@ import { followersOf, isParentEntity } from '../../shared/sync/visibility';
 import { CACHE_INDEXES_DDL, CACHE_SCHEMA_VERSION, CACHE_TABLES_DDL } from './cache-schema';
 import { entityColumns, fromTableRow, toBindValues, toSnake } from './entity-columns';
 import { OUTBOX_MIGRATIONS, OutboxFromFutureError } from './outbox-schema';
+import { makePrivateFile } from '../db/private-files';
 
 /**
  * The cockpit's sync storage, on the one SQLite connection the app uses:
@@ -67,6 +68,7 @@ export class SyncStore {
   }
 
   #attachOutbox(): void {
+    makePrivateFile(this.outboxFile);
     this.#sqlite.prepare('ATTACH DATABASE ? AS outbox').run(this.outboxFile);
     this.#sqlite.pragma('outbox.journal_mode = WAL');
     const version = Number(this.#sqlite.pragma('outbox.user_version', { simple: true }));
@@ -323,6 +325,8 @@ export class SyncStore {
 
 /** Creates a cache file with the current schema and attaches it as `schema`. */
 export function createCacheFile(sqlite: Database.Database, file: string, schema: string, opts: { indexes: boolean }): void {
+  // 0600 before SQLite sees it, so its -wal and -shm are private too (customers' names and mobiles).
+  makePrivateFile(file);
   sqlite.prepare(`ATTACH DATABASE ? AS ${schema}`).run(file);
   sqlite.transaction(() => {
     for (const ddl of CACHE_TABLES_DDL) sqlite.exec(ddl.replace(/CREATE TABLE (\w+)/, `CREATE TABLE ${schema}.$1`));

@@ -23,7 +23,6 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const host = await startWebHost(parsed.data);
-  console.log(`Verity web shell: ${host.url}`);
 
   let stopping = false;
   const stop = (): void => {
@@ -39,6 +38,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Announced only once a signal stops it cleanly (and frees the data folder): whoever waits for this line may stop it at once.
+  console.log(`Verity web shell: ${host.url}`);
 }
 
 main().catch((error: unknown) => {
