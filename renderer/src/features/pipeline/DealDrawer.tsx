@@ -75,7 +75,7 @@ function DealDetail({ id }: { id: string }) {
       <Table withRowBorders={false} verticalSpacing={4}>
         <Table.Tbody>
           {row(t('pipeline.columns.amount'), fmt.money(deal.amount, deal.currency))}
-          {row(t('pipeline.columns.daysInStage'), t('deal.days', { days: Math.floor(clock.daysInStage) }))}
+          {row(t('pipeline.columns.daysInStage'), fmt.number(Math.floor(clock.daysInStage)))}
           {row(t('deal.stageEntered'), fmt.dateTime(deal.stageEnteredAt))}
           {row(t('pipeline.columns.expectedClose'), deal.expectedCloseOn ? fmt.day(deal.expectedCloseOn) : t('common.notSet'))}
           {row(t('deal.owner'), ownerName(deal.ownerId) ?? t('common.notSet'))}
