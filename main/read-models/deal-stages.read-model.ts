@@ -42,41 +42,43 @@ export async function pipelineSummary(db: CacheDb, scope: DealScope, now: Date):
   return { generatedAt: now.toISOString(), stages };
 }
 
+/** The middle of sorted values (the mean of the two middle ones for an even count). */
+function median(sorted: Float64Array): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
 /** Per stage, over every open deal in scope: days in stage (average, median, longest), stalls and the heat level. */
 export async function heatMap(db: CacheDb, scope: DealScope, now: Date): Promise<HeatMap> {
-  const nowJd = jdAt(now);
-  const cutoff = jdAt(stallCutoff(now));
-  // Medians with window functions: the middle row (or the two middle rows) of each stage by dwell.
-  const { rows } = await sql<{ stage: string; n: number; avg_days: number; median_days: number; max_days: number; stalled: number }>`
-    WITH dwell AS (
-      SELECT stage, max(0, ${nowJd} - julianday(stage_entered_at)) AS days,
-             CASE WHEN julianday(stage_entered_at) <= ${cutoff} THEN 1 ELSE 0 END AS stalled
-      FROM opportunities
-      WHERE outcome = 'open' ${scopeFilter(scope)}
-    ), ranked AS (
-      SELECT stage, days, stalled,
-             row_number() OVER (PARTITION BY stage ORDER BY days) AS rn,
-             count(*) OVER (PARTITION BY stage) AS cnt
-      FROM dwell
-    )
-    SELECT stage, count(*) AS n, avg(days) AS avg_days, max(days) AS max_days, sum(stalled) AS stalled,
-           avg(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN days END) AS median_days
-    FROM ranked
-    GROUP BY stage`.execute(db);
-  const byStage = new Map(rows.map((r) => [r.stage, r]));
+  // One scan gives each open deal's dwell and stall flag (the shared rules, in SQL); the figures
+  // are folded here, since a median by window functions costs SQLite several times the scan.
+  const { rows } = await sql<{ stage: string; days: number; stalled: number }>`
+    SELECT stage, max(0, ${jdAt(now)} - julianday(stage_entered_at)) AS days,
+           julianday(stage_entered_at) <= ${jdAt(stallCutoff(now))} AS stalled
+    FROM opportunities
+    WHERE outcome = 'open' ${scopeFilter(scope)}`.execute(db);
+  const byStage = new Map<string, { days: number[]; stalled: number }>();
+  for (const row of rows) {
+    const entry = byStage.get(row.stage) ?? { days: [], stalled: 0 };
+    entry.days.push(row.days);
+    entry.stalled += row.stalled;
+    byStage.set(row.stage, entry);
+  }
+  const targetDays = stageTargetDwellDays();
   const stages = STAGES.map((stage: Stage) => {
-    const row = byStage.get(stage);
-    const targetDays = stageTargetDwellDays();
-    if (!row) return { stage, open: 0, avgDays: 0, medianDays: 0, maxDays: 0, stalled: 0, targetDays, heat: null };
+    const entry = byStage.get(stage);
+    if (!entry) return { stage, open: 0, avgDays: 0, medianDays: 0, maxDays: 0, stalled: 0, targetDays, heat: null };
+    const sorted = Float64Array.from(entry.days).sort();
+    const avgDays = sorted.reduce((sum, d) => sum + d, 0) / sorted.length;
     return {
       stage,
-      open: row.n,
-      avgDays: row.avg_days,
-      medianDays: row.median_days,
-      maxDays: row.max_days,
-      stalled: row.stalled,
+      open: sorted.length,
+      avgDays,
+      medianDays: median(sorted),
+      maxDays: sorted[sorted.length - 1] ?? 0,
+      stalled: entry.stalled,
       targetDays,
-      heat: heatLevel(row.avg_days, targetDays),
+      heat: heatLevel(avgDays, targetDays),
     };
   });
   return { generatedAt: now.toISOString(), stages };
