@@ -7,6 +7,7 @@ import { frameworkErrorHandler, installErrorHandling, writeClientError } from '.
 import { installGracefulClose } from './http/graceful-close';
 import { serverLoggerOptions, REDACT_PATHS } from './logging';
 import { authRoutes, DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './modules/auth/auth.routes';
+import type { OnSessionsEnded } from './modules/auth/auth.service';
 import { healthRoutes } from './modules/health/health.routes';
 import { teamsRoutes } from './modules/teams/teams.routes';
 import { usersRoutes } from './modules/users/users.routes';
@@ -24,6 +25,8 @@ export interface BuildAppOptions {
   signInLimits?: Partial<SignInLimits>;
   /** Called with the change-log seq after a commit outside the sync routes (user admin), to poke cockpits. */
   onCommit?: (seq: number) => void;
+  /** Called when sessions end (sign-out, deactivation, new password), to close what was opened with them. */
+  onSessionsEnded?: OnSessionsEnded;
 }
 
 function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
@@ -64,8 +67,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   // Only sign-in is limited (through createRateLimit), so no global hook.
   app.register(rateLimit, { global: false });
   app.register(healthRoutes, { db, store, version });
-  app.register(authRoutes, { db, limits });
-  app.register(usersRoutes, { db, ...(options.onCommit ? { onCommit: options.onCommit } : {}) });
+  const { onCommit, onSessionsEnded } = options;
+  app.register(authRoutes, { db, limits, ...(onSessionsEnded ? { onSessionsEnded } : {}) });
+  app.register(usersRoutes, { db, ...(onCommit ? { onCommit } : {}), ...(onSessionsEnded ? { onSessionsEnded } : {}) });
   app.register(teamsRoutes, { db });
   return app;
 }

@@ -7,6 +7,7 @@ import { EmailSchema } from '../shared/domain/entities';
 import { PasswordSchema } from '../shared/api/http';
 import { openServerDb, ServerDbFromFutureError } from './db/connection';
 import { DEFAULT_PORT } from './defaults';
+import { installProcessGuard } from './process-guard';
 import { createUser } from './modules/users/users.service';
 
 const USAGE = `Verity team server
@@ -103,6 +104,8 @@ async function runStart(values: Record<string, unknown>): Promise<void> {
     log: (line) => process.stdout.write(`${line}\n`),
     ...(env.VERITY_CHANGE_LOG_DAYS ? { changeLogRetentionDays: env.VERITY_CHANGE_LOG_DAYS } : {}),
   });
+  // From here on an error nothing caught is logged and the server keeps serving where that is safe (process-guard.ts).
+  installProcessGuard(server);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { sql, type Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
 import { openServerDb } from './db/connection';
@@ -40,6 +41,10 @@ export interface RunningServer {
   url: string;
   store: 'postgres' | 'pglite';
   db: Kysely<ServerDatabase>;
+  /** The server's JSON logger. */
+  log: FastifyBaseLogger;
+  /** Whether the store still answers a trivial query (for the process guard's judgement). */
+  storeAnswers(): Promise<boolean>;
   /** Graceful shutdown: stop accepting, let in-flight requests finish, then close the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -55,19 +60,31 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const logger = createServerLogger(opts.logLevel ?? 'info', opts.logDestination);
   const store = await openServerDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, log: logger, holder: 'Verity team server' });
   let bus: CommitBus | null = null;
-  // User admin commits poke cockpits too (the bus exists by the time a request can arrive).
-  const app = buildApp({ db: store.db, store: store.kind, version: serverVersion(), logger, onCommit: (seq) => bus?.publish(seq) });
+  const hub = new LiveHub(store.db, { log: logger.child({ module: 'live' }) });
+  // User admin commits poke cockpits too (the bus exists by the time a request can arrive);
+  // sign-out, deactivation and new passwords close the live sockets of the sessions they end.
+  const app = buildApp({
+    db: store.db,
+    store: store.kind,
+    version: serverVersion(),
+    logger,
+    onCommit: (seq) => bus?.publish(seq),
+    onSessionsEnded: (ended) => hub.endSessions(ended),
+  });
+  const reportBus = (error: unknown, what: string): void => logger.error({ err: error }, `sync notifications: ${what}`);
   try {
     // Several instances may share one Postgres: commits reach every instance's cockpits via NOTIFY.
     bus = opts.databaseUrl
-      ? await createPostgresCommitBus(opts.databaseUrl, (error) => logger.error({ err: error }, 'sync notifications failed'))
-      : createLocalCommitBus();
-    await app.register(syncRoutes, { db: store.db, copyOut: store.copyOut, bus, hub: new LiveHub(store.db), clock: opts.clock });
+      ? await createPostgresCommitBus(opts.databaseUrl, reportBus)
+      : createLocalCommitBus(reportBus);
+    await app.register(syncRoutes, { db: store.db, copyOut: store.copyOut, bus, hub, clock: opts.clock });
     if (opts.demo) await ensureDemoData(store.db, opts.log ?? ((line: string) => logger.info(line)));
     await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? '127.0.0.1' });
   } catch (error) {
-    await app.close().catch(() => undefined);
-    await bus?.close().catch(() => undefined);
+    // The start failure is what the caller needs; failures while undoing it are only logged.
+    await app.close().catch((e: unknown) => logger.error({ err: e }, 'closing the app after a failed start failed'));
+    await bus?.close().catch((e: unknown) => logger.error({ err: e }, 'closing sync notifications after a failed start failed'));
+    await hub.close();
     await store.close();
     throw error;
   }
@@ -101,12 +118,21 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         // Stops accepting, answers 503 to new requests on kept-alive sockets, waits for in-flight ones.
         await app.close();
       } finally {
-        await bus?.close().catch(() => undefined);
+        await bus?.close().catch((error: unknown) => app.log.error({ err: error }, 'closing sync notifications failed'));
         await store.close();
       }
       app.log.info('stopped');
     })();
     return closing;
   };
-  return { url, store: store.kind, db: store.db, close };
+  const storeAnswers = async (): Promise<boolean> => {
+    try {
+      await sql`select 1`.execute(store.db);
+      return true;
+    } catch (error) {
+      app.log.error({ err: error }, 'the store does not answer');
+      return false;
+    }
+  };
+  return { url, store: store.kind, db: store.db, log: app.log, storeAnswers, close };
 }

@@ -150,6 +150,14 @@ export function postgresCopyOut(pool: pg.Pool): CopyOut {
   return async function* copyOut(query) {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // While checked out the pool does not listen for this client's errors, and a
+    // connection terminated mid-COPY (pg_terminate_backend, a restart) emits one
+    // besides failing the stream: without a listener it would end the process.
+    // The stream's own failure is what the caller sees; this one marks the client broken.
+    const onClientError = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on('error', onClientError);
     try {
       // Dates must come out as ISO (the pg driver assumes the same).
       await client.query('SET DateStyle TO ISO');
@@ -165,6 +173,8 @@ export function postgresCopyOut(pool: pg.Pool): CopyOut {
       }
     } finally {
       client.release(broken);
+      // Released: the pool listens again (and the client is discarded when broken).
+      client.off('error', onClientError);
     }
   };
 }

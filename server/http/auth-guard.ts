@@ -11,6 +11,8 @@ export interface Actor {
   user: UserRow;
   /** sha256 of the bearer token; identifies the session to revoke on sign-out. */
   tokenHash: string;
+  /** When the session expires; a live socket opened with it closes then. */
+  expiresAt: Date;
 }
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_-]{16,256})$/i;
@@ -39,8 +41,8 @@ export async function authenticate(db: Kysely<ServerDatabase>, request: FastifyR
   if (now - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('token_hash', '=', tokenHash).execute();
   }
-  const { expires_at: _e, last_seen_at: _l, ...user } = row;
-  return { user, tokenHash };
+  const { expires_at: expiresAt, last_seen_at: _l, ...user } = row;
+  return { user, tokenHash, expiresAt };
 }
 
 /** Throws 403 unless the actor has one of `roles`. */

@@ -13,11 +13,32 @@ export interface CommitBus {
 
 const CHANNEL = 'verity_sync';
 
-export function createLocalCommitBus(): CommitBus {
+/** Where a bus reports what it drops; by default stderr, so nothing is lost silently. */
+export type BusErrorReporter = (error: unknown, what: string) => void;
+
+const toStderr: BusErrorReporter = (error, what) => {
+  process.stderr.write(`commit bus: ${what}: ${error instanceof Error ? error.message : String(error)}\n`);
+};
+
+/**
+ * Calls every listener; one that throws is reported and does not stop the
+ * others, nor reach the publisher (a push that already committed).
+ */
+function deliver(listeners: Iterable<(seq: number) => void>, seq: number, report: BusErrorReporter): void {
+  for (const l of listeners) {
+    try {
+      l(seq);
+    } catch (error) {
+      report(error, `listener failed for seq ${seq}`);
+    }
+  }
+}
+
+export function createLocalCommitBus(report: BusErrorReporter = toStderr): CommitBus {
   const listeners = new Set<(seq: number) => void>();
   return {
     publish(seq) {
-      for (const l of listeners) l(seq);
+      deliver(listeners, seq, report);
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -29,23 +50,27 @@ export function createLocalCommitBus(): CommitBus {
   };
 }
 
-export async function createPostgresCommitBus(databaseUrl: string, onError: (e: unknown) => void): Promise<CommitBus> {
+export async function createPostgresCommitBus(databaseUrl: string, onError: BusErrorReporter): Promise<CommitBus> {
   const listeners = new Set<(seq: number) => void>();
   const listener = new pg.Client({ connectionString: databaseUrl });
   const publisher = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   listener.on('notification', (n) => {
     const seq = Number(n.payload);
-    if (Number.isFinite(seq)) for (const l of listeners) l(seq);
+    if (Number.isInteger(seq)) deliver(listeners, seq, onError);
+    else onError(new Error(`payload ${JSON.stringify(n.payload)} is not a seq`), `notification on ${n.channel} ignored`);
   });
-  listener.on('error', onError);
-  publisher.on('error', onError);
+  listener.on('error', (error) => onError(error, 'LISTEN connection failed; commits on other instances poke no cockpits here'));
+  publisher.on('error', (error) => onError(error, 'NOTIFY connection failed'));
   await listener.connect();
   await listener.query(`LISTEN ${CHANNEL}`);
   let closed = false;
   return {
     publish(seq) {
       if (closed) return;
-      publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]).catch(onError);
+      publisher
+        .query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)])
+        // Cockpits on other instances miss this poke; their 30 s poll still finds the change.
+        .catch((error: unknown) => onError(error, `NOTIFY of seq ${seq} failed`));
     },
     subscribe(l) {
       listeners.add(l);
@@ -54,8 +79,8 @@ export async function createPostgresCommitBus(databaseUrl: string, onError: (e: 
     async close() {
       closed = true;
       listeners.clear();
-      await listener.end().catch(onError);
-      await publisher.end().catch(onError);
+      await listener.end().catch((error: unknown) => onError(error, 'closing the LISTEN connection failed'));
+      await publisher.end().catch((error: unknown) => onError(error, 'closing the NOTIFY pool failed'));
     },
   };
 }

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../server/app';
 import { createLocalCommitBus, createPostgresCommitBus, type CommitBus } from '../../server/sync/commit-bus';
-import { LiveHub } from '../../server/sync/live-hub';
-import { syncRoutes } from '../../server/sync/sync.routes';
+import { LiveHub, SESSION_ENDED_CLOSE_CODE } from '../../server/sync/live-hub';
+import { MAX_LIVE_FRAME_BYTES, syncRoutes } from '../../server/sync/sync.routes';
+import { ErrorBodySchema } from '../../shared/api/errors';
 import type { LiveMessage } from '../../shared/sync/protocol';
 import { openServerDb, type ServerDb } from '../../server/db/connection';
 import { createTestDatabase, storeKinds, type TestDatabase } from './store-harness';
-import { bearer, insertUser, signIn } from './fixtures';
+import { bearer, insertRegionAndTeam, insertUser, signIn } from './fixtures';
 import { buildSyncTeam, mutation, newCockpit, push, type SyncTeam } from './sync-harness';
 
 /** Collects live messages of one socket; `next` waits for the next poke. */
@@ -99,10 +100,162 @@ describe.each(storeKinds())('live pokes on %s', (kind) => {
     }
   });
 
-  it('closes a socket without a valid token', async () => {
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/sync/live`, { headers: { authorization: 'Bearer not-a-real-token-at-all' } });
-    const code = await new Promise<number>((resolve) => socket.once('close', (c) => resolve(c)));
-    expect(code).toBe(4401);
+  it('refuses an upgrade without a valid token with 401, before the handshake', async () => {
+    for (const headers of [{ authorization: 'Bearer not-a-real-token-at-all' }, {}]) {
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/sync/live`, { headers });
+      const refused = await upgradeRefusal(socket);
+      expect(refused.status).toBe(401);
+      expect(ErrorBodySchema.parse(JSON.parse(refused.body)).error.code).toBe('unauthenticated');
+    }
+  });
+});
+
+/** The HTTP answer that refused a WebSocket upgrade (fails if the socket opened). */
+function upgradeRefusal(socket: WebSocket): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => reject(new Error('the socket opened')));
+    socket.once('unexpected-response', (req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      // ws leaves a refused request to this listener: the server must close the connection itself.
+      const connection = req.socket;
+      let ended = false;
+      let gone = connection?.destroyed ?? true;
+      const settle = (): void => {
+        if (ended && gone) resolve({ status: res.statusCode ?? 0, body });
+      };
+      connection?.once('close', () => {
+        gone = true;
+        settle();
+      });
+      res.on('end', () => {
+        ended = true;
+        settle();
+      });
+    });
+    socket.once('error', (error) => {
+      if (!String(error.message).startsWith('Unexpected server response')) reject(error);
+    });
+  });
+}
+
+/** Resolves with the close code once the server closes the socket. */
+function closed(socket: WebSocket): Promise<number> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.reject(new Error('already closed'));
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
+
+describe.each(storeKinds())('live socket sessions on %s', (kind) => {
+  let database: TestDatabase;
+  let store: ServerDb;
+  let app: FastifyInstance;
+  let hub: LiveHub;
+  let url: string;
+  let admin: { id: string; token: string };
+  let n = 0;
+
+  /** A fresh rep with a signed-in session, so tests can end sessions independently. */
+  async function rep(): Promise<{ id: string; token: string }> {
+    n += 1;
+    const user = await insertUser(store.db, { email: `live${n}@s.example.com`, role: 'rep', teamId: 't_s', regionId: 'r_s' });
+    return { id: user.id, token: await signIn(app, user.email, user.password) };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    store = await openServerDb(database.options);
+    // As start.ts wires it: the routes that end sessions close their sockets through the hub.
+    hub = new LiveHub(store.db, { coalesceMs: 5, sessionCheckMs: 3_600_000 });
+    const bus = createLocalCommitBus();
+    app = buildApp({
+      db: store.db,
+      store: store.kind,
+      version: 'test',
+      onCommit: (seq) => bus.publish(seq),
+      onSessionsEnded: (ended) => hub.endSessions(ended),
+      signInLimits: { perIpAndEmail: 1000, perIp: 1000 },
+    });
+    await app.register(syncRoutes, { db: store.db, copyOut: store.copyOut, bus, hub });
+    await insertRegionAndTeam(store.db, { regionId: 'r_s', teamId: 't_s' });
+    const adminUser = await insertUser(store.db, { email: 'admin@s.example.com', role: 'admin' });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    admin = { id: adminUser.id, token: await signIn(app, adminUser.email, adminUser.password) };
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('closes the socket when its session signs out, and only that session’s', async () => {
+    const r = await rep();
+    const other = await signIn(app, `live${n}@s.example.com`, 'correct horse battery');
+    const signingOut = await LiveClient.connect(url, r.token);
+    const staying = await LiveClient.connect(url, other);
+    try {
+      const closing = closed(signingOut.socket);
+      expect((await app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: bearer(r.token) })).statusCode).toBe(204);
+      expect(await closing).toBe(SESSION_ENDED_CLOSE_CODE);
+      expect(staying.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      staying.close();
+    }
+  });
+
+  it('closes every socket of a user who is deactivated', async () => {
+    const r = await rep();
+    const a = await LiveClient.connect(url, r.token);
+    const b = await LiveClient.connect(url, r.token);
+    const closing = Promise.all([closed(a.socket), closed(b.socket)]);
+    const response = await app.inject({ method: 'PATCH', url: `/api/users/${r.id}`, headers: bearer(admin.token), payload: { active: false } });
+    expect(response.statusCode).toBe(200);
+    expect(await closing).toEqual([SESSION_ENDED_CLOSE_CODE, SESSION_ENDED_CLOSE_CODE]);
+  });
+
+  it('closes sockets whose session expired, or ended where this instance did not see it, at the next session check', async () => {
+    const expiring = await rep();
+    const elsewhere = await rep();
+    const kept = await rep();
+    const e = await LiveClient.connect(url, expiring.token);
+    const o = await LiveClient.connect(url, elsewhere.token);
+    const k = await LiveClient.connect(url, kept.token);
+    try {
+      await store.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', expiring.id).execute();
+      // Signed out through another instance: the row is gone, no hook ran here.
+      await store.db.deleteFrom('sessions').where('user_id', '=', elsewhere.id).execute();
+      const closing = Promise.all([closed(e.socket), closed(o.socket)]);
+      await hub.checkSessions();
+      expect(await closing).toEqual([SESSION_ENDED_CLOSE_CODE, SESSION_ENDED_CLOSE_CODE]);
+      expect(k.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      k.close();
+    }
+  });
+
+  it('subscribes with a client id of the user’s own, or a new one; refuses another user’s with 403', async () => {
+    const owner = await rep();
+    const intruder = await rep();
+    const clientId = randomUUID();
+    // The first socket registers the new id to its user, as a first push or snapshot would.
+    const own = await LiveClient.connect(url, owner.token, clientId);
+    const again = await LiveClient.connect(url, owner.token, clientId);
+    own.close();
+    again.close();
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/sync/live?clientId=${clientId}`, { headers: bearer(intruder.token) });
+    const refused = await upgradeRefusal(socket);
+    expect(refused.status).toBe(403);
+    expect(ErrorBodySchema.parse(JSON.parse(refused.body)).error).toMatchObject({ code: 'forbidden', fields: ['clientId'] });
+  });
+
+  it('closes a socket that sends a frame over the protocol’s few KB with 1009', async () => {
+    const r = await rep();
+    const client = await LiveClient.connect(url, r.token);
+    const closing = closed(client.socket);
+    client.socket.send('x'.repeat(MAX_LIVE_FRAME_BYTES + 1));
+    expect(await closing).toBe(1009);
+    // The server is fine: a new socket opens.
+    const next = await LiveClient.connect(url, r.token);
+    next.close();
   });
 });
 

@@ -5,7 +5,7 @@ import { SignInRequestSchema, type MeResponse, type SignInResponse } from '../..
 import type { ServerDatabase } from '../../db/schema';
 import { authenticate } from '../../http/auth-guard';
 import { parseInput } from '../../http/validate';
-import { describeMe, signIn, signOut } from './auth.service';
+import { describeMe, signIn, signOut, type OnSessionsEnded } from './auth.service';
 
 export interface SignInLimits {
   /** Attempts per client IP and email address in one window. */
@@ -30,9 +30,9 @@ function emailOf(request: FastifyRequest): string {
  */
 export async function authRoutes(
   app: FastifyInstance,
-  options: { db: Kysely<ServerDatabase>; limits: SignInLimits },
+  options: { db: Kysely<ServerDatabase>; limits: SignInLimits; onSessionsEnded?: OnSessionsEnded },
 ): Promise<void> {
-  const { db, limits } = options;
+  const { db, limits, onSessionsEnded } = options;
   const perIpAndEmail = app.createRateLimit({
     max: limits.perIpAndEmail,
     timeWindow: limits.windowMs,
@@ -69,6 +69,7 @@ export async function authRoutes(
   app.post('/api/auth/sign-out', async (request, reply) => {
     const actor = await authenticate(db, request);
     await signOut(db, actor.tokenHash);
+    onSessionsEnded?.({ tokenHash: actor.tokenHash });
     return reply.status(204).send();
   });
 

@@ -44,6 +44,13 @@ export async function signIn(db: Kysely<ServerDatabase>, input: SignInRequest): 
   return { token, expiresAt: expiresAt.toISOString(), user: toUser(user) };
 }
 
+/**
+ * Sessions that just ended: one (sign-out) or all of a user's (deactivated,
+ * new password). Whatever was opened with them (live sockets) closes too.
+ */
+export type EndedSessions = { tokenHash: string } | { userId: string };
+export type OnSessionsEnded = (ended: EndedSessions) => void;
+
 /** Revokes one session (sign-out). */
 export async function signOut(db: Kysely<ServerDatabase>, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/api/http';
 import { IdSchema } from '../../../shared/domain/entities';
 import type { ServerDatabase } from '../../db/schema';
+import type { OnSessionsEnded } from '../auth/auth.service';
 import { authenticate, requireRole } from '../../http/auth-guard';
 import { parseInput } from '../../http/validate';
 import { createUser, listUsers, updateUser, type OnUserCommit } from './users.service';
@@ -17,8 +18,11 @@ import { createUser, listUsers, updateUser, type OnUserCommit } from './users.se
 const UserIdParamsSchema = z.object({ id: IdSchema });
 
 /** User administration; admins only. */
-export async function usersRoutes(app: FastifyInstance, options: { db: Kysely<ServerDatabase>; onCommit?: OnUserCommit }): Promise<void> {
-  const { db, onCommit } = options;
+export async function usersRoutes(
+  app: FastifyInstance,
+  options: { db: Kysely<ServerDatabase>; onCommit?: OnUserCommit; onSessionsEnded?: OnSessionsEnded },
+): Promise<void> {
+  const { db, onCommit, onSessionsEnded } = options;
 
   app.get('/api/users', async (request): Promise<UserListResponse> => {
     requireRole(await authenticate(db, request), 'admin');
@@ -41,7 +45,7 @@ export async function usersRoutes(app: FastifyInstance, options: { db: Kysely<Se
     requireRole(actor, 'admin');
     const { id } = parseInput(UserIdParamsSchema, request.params, 'params');
     const patch = parseInput(UpdateUserRequestSchema, request.body, 'body');
-    const user = await updateUser(db, id, patch, actor.user.id, onCommit);
+    const user = await updateUser(db, id, patch, actor.user.id, onCommit, (userId) => onSessionsEnded?.({ userId }));
     request.log.info({ userId: id, by: actor.user.id, changed: Object.keys(patch) }, 'user updated');
     return { user };
   });

@@ -4,6 +4,7 @@ import type { CreateUserRequest, UpdateUserRequest, UserListQuery, UserListRespo
 import { AppError } from '../../../shared/api/errors';
 import type { User } from '../../../shared/domain/entities';
 import type { ServerDatabase } from '../../db/schema';
+import { recordUserMove } from '../../sync/followers';
 import { recordUserChange } from '../../sync/write-path';
 import { hashPassword } from '../auth/password';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../db-errors';
@@ -91,6 +92,8 @@ export async function updateUser(
   patch: UpdateUserRequest,
   actorId: string,
   onCommit?: OnUserCommit,
+  /** After a commit that revoked the user's sessions, with their id. */
+  onSessionsRevoked?: (userId: string) => void,
 ): Promise<User> {
   // Guard against an admin locking themselves out.
   if (id === actorId && patch.active === false) {
@@ -100,6 +103,7 @@ export async function updateUser(
     throw new AppError('bad_request', 'You cannot remove your own admin role', ['role']);
   }
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+  let revoked = false;
   const { user, seq } = await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new AppError('not_found', `No user with id ${id}`);
@@ -126,14 +130,17 @@ export async function updateUser(
         .executeTakeFirstOrThrow();
       if (patch.active === false || passwordHash) {
         await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        revoked = true;
       }
       const user = toUser(row);
+      await recordUserMove(trx, id, current.region_id, user.regionId);
       return { user, seq: await recordUserChange(trx, user) };
     } catch (error) {
       throw mapWriteError(error, current.email);
     }
   });
   onCommit?.(seq);
+  if (revoked) onSessionsRevoked?.(id);
   return user;
 }
 
