@@ -71,8 +71,8 @@ test('a rep signs in to the English shell, and every view shows data or explains
   await expect(nav(page).getByRole('button', { name: 'Review queue' })).toHaveCount(0);
   await expect(nav(page).getByRole('button', { name: 'Team heat map' })).toHaveCount(0);
 
-  // The agenda's five groups each show a count, with rows or a sentence saying what will appear.
-  for (const group of ['First-response clocks', 'Tasks due', 'Proposals opened', 'Stalling deals', "Today's meetings"]) {
+  // The agenda's four groups each show a count, with rows or a sentence saying what will appear.
+  for (const group of ['First-response clocks', 'Tasks due', 'Stalling deals', "Today's meetings"]) {
     await expect(page.getByRole('region', { name: group })).toBeVisible();
   }
   await screenshot(page, 'en-agenda');
