@@ -28,21 +28,22 @@ export interface LocalActor {
 
 export type PlannedWrites = { entity: SyncEntity; row: Record<string, unknown> }[];
 
-function loadRows(store: SyncStore, needs: RowNeeds): LoadedRows {
+function loadRows(store: SyncStore, actor: LocalActor, needs: RowNeeds): LoadedRows {
   const rows: LoadedRows = {};
-  if (needs.lead) rows.lead = parseOrNull(LeadSchema, store.getRow('lead', needs.lead));
-  if (needs.opportunity) rows.opportunity = parseOrNull(OpportunitySchema, store.getRow('opportunity', needs.opportunity));
-  if (needs.task) rows.task = parseOrNull(TaskSchema, store.getRow('task', needs.task));
-  if (needs.user) rows.user = parseOrNull(UserSchema, store.getRow('user', needs.user));
-  if (needs.leadTasks) rows.leadTasks = openTasksOfLead(store, needs.leadTasks);
+  const parse = <T>(schema: RowSchema<T>, row: Record<string, unknown> | null): T | null => parseOrNull(schema, row, actor);
+  if (needs.lead) rows.lead = parse(LeadSchema, store.getRow('lead', needs.lead));
+  if (needs.opportunity) rows.opportunity = parse(OpportunitySchema, store.getRow('opportunity', needs.opportunity));
+  if (needs.task) rows.task = parse(TaskSchema, store.getRow('task', needs.task));
+  if (needs.user) rows.user = parse(UserSchema, store.getRow('user', needs.user));
+  if (needs.leadTasks) rows.leadTasks = openTasksOfLead(store, actor, needs.leadTasks);
   return rows;
 }
 
 /** The lead's open tasks the cache holds (the user's own; a manager's cache may hold a rep's too). */
-function openTasksOfLead(store: SyncStore, leadId: string): Task[] {
+function openTasksOfLead(store: SyncStore, actor: LocalActor, leadId: string): Task[] {
   const raw = store.sqlite.prepare("SELECT * FROM cache.tasks WHERE lead_id = ? AND status = 'open' ORDER BY id").all(leadId) as Record<string, unknown>[];
   return raw.flatMap((r) => {
-    const task = parseOrNull(TaskSchema, fromTableRow('task', r));
+    const task = parseOrNull(TaskSchema, fromTableRow('task', r), actor);
     return task ? [task] : [];
   });
 }
@@ -58,10 +59,15 @@ const LOCAL_ERROR_CODE: Record<RejectionCode, ErrorCode> = {
   server_error: 'internal',
 };
 
-function parseOrNull<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, row: Record<string, unknown> | null): T | null {
+type RowSchema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } };
+
+/** A cached row the shared schema refuses counts as missing (the server decides); it is reported, not hidden. */
+function parseOrNull<T>(schema: RowSchema<T>, row: Record<string, unknown> | null, actor: LocalActor): T | null {
   if (!row) return null;
   const parsed = schema.safeParse(row);
-  return parsed.success ? parsed.data : null;
+  if (parsed.success) return parsed.data;
+  actor.log?.warn('cached row does not match its schema; treated as missing', { id: row.id, error: String(parsed.error) });
+  return null;
 }
 
 /** Plans a mutation on the cache; throws AppError for input the server would refuse anyway. */
@@ -77,7 +83,7 @@ export function planLocally(store: SyncStore, actor: LocalActor, name: string, r
   }
   const needs = (def.needs as (a: unknown) => RowNeeds)(parsed.data);
   const ctx: MutatorContext = { userId: actor.userId, role: actor.role, regionId: actor.regionId, managedRegionIds: actor.managedRegionIds, at };
-  const plan = (def.plan as (c: MutatorContext, a: unknown, r: LoadedRows) => ReturnType<typeof def.plan>)(ctx, parsed.data, loadRows(store, needs));
+  const plan = (def.plan as (c: MutatorContext, a: unknown, r: LoadedRows) => ReturnType<typeof def.plan>)(ctx, parsed.data, loadRows(store, actor, needs));
   if (!plan.ok) {
     // The same rule the server runs says no: tell the user now instead of queueing a sure rejection.
     throw new AppError(LOCAL_ERROR_CODE[plan.rejection.code], rejectionMessage(plan.rejection.reason, actor.locale), plan.rejection.fields);

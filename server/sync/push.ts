@@ -82,7 +82,7 @@ export async function handlePush(ctx: PushContext, req: PushRequest): Promise<Pu
                 fields: outcome.rejection.fields,
                 serverValues: outcome.rejection.serverValues ?? null,
               });
-        await advance(tx, req.clientId, m.id);
+        await advance(tx, req.clientId, m.id, ctx.clock);
         await tx.deleteFrom('mutation_failures').where('client_id', '=', req.clientId).where('mutation_id', '=', m.id).execute();
         return r;
       });
@@ -158,10 +158,10 @@ async function recordResult(tx: Tx, clientId: string, mutationId: number, name: 
   };
 }
 
-async function advance(tx: Tx, clientId: string, mutationId: number): Promise<void> {
+async function advance(tx: Tx, clientId: string, mutationId: number, clock: Clock): Promise<void> {
   await tx
     .updateTable('sync_clients')
-    .set({ last_mutation_id: mutationId, seen_at: new Date() })
+    .set({ last_mutation_id: mutationId, seen_at: clock.now() })
     .where('client_id', '=', clientId)
     .execute();
 }
@@ -212,7 +212,7 @@ async function onFailure(ctx: PushContext, clientId: string, mutationId: number,
       fields: [],
       supportId,
     });
-    await advance(tx, clientId, mutationId);
+    await advance(tx, clientId, mutationId, ctx.clock);
     return r;
   });
   if (result === null) {
