@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Change, MutationResult, PullQuery, PullResponse } from '../../shared/sync/protocol';
-import { followersOf, isParentEntity, visibilityChange, type Follower, type ParentEntity, type RowScope, type Viewer } from '../../shared/sync/visibility';
+import { followersOf, isParentEntity, visibilityChange, type ParentEntity, type RowScope, type Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
-import { toActivity, toContact, toStageHistory, toTask } from './entity-rows';
+import { followerRows } from './followers';
 import { resultFromRow } from './push';
 import { ensureSyncClient } from './sync-clients';
-import { followerWhere, visibleSql } from './visibility-sql';
+import { visibleSql } from './visibility-sql';
 import { checkVersions, SyncResetError } from './sync-errors';
 import { scopeKey } from './viewer';
 
@@ -102,27 +102,8 @@ async function followersChanges(db: Kysely<ServerDatabase>, parent: ParentEntity
   const out: Change[] = [];
   for (const f of followersOf(parent)) {
     for (const { row, version } of await followerRows(db, f, id)) {
-      out.push({ seq, entity: f.entity, id: String(row.id), op: 'upsert', row: { ...row, version }, version });
+      out.push({ seq, entity: f.entity, id: row.id, op: 'upsert', row: { ...row, version }, version });
     }
   }
   return out;
-}
-
-async function followerRows(db: Kysely<ServerDatabase>, f: Follower, id: string): Promise<{ row: Record<string, unknown>; version: number }[]> {
-  const where = followerWhere(f, id);
-  switch (f.entity) {
-    case 'contact':
-      return (await db.selectFrom('contacts as t').selectAll().where(where).execute()).map((r) => ({ row: toContact(r), version: Number(r.version) }));
-    case 'stage_history':
-      return (await db.selectFrom('stage_history as t').selectAll().where(where).execute()).map((r) => ({ row: toStageHistory(r), version: Number(r.version) }));
-    case 'activity':
-      return (await db.selectFrom('activities as t').selectAll().where(where).execute()).map((r) => ({ row: toActivity(r), version: Number(r.version) }));
-    case 'task':
-      return (await db.selectFrom('tasks as t').selectAll().where(where).execute()).map((r) => ({ row: toTask(r), version: Number(r.version) }));
-    case 'user':
-    case 'account':
-    case 'lead':
-    case 'opportunity':
-      throw new Error(`visibility: ${f.entity} follows no parent`);
-  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateUser } from '../../server/modules/users/users.service';
 import { MAX_TRANSIENT_ATTEMPTS } from '../../server/sync/push';
 import { SYNC_SCHEMA_VERSION } from '../../shared/sync/protocol';
 import { openTestStore, storeKinds, type TestStore } from './store-harness';
@@ -161,6 +162,24 @@ describe.each(storeKinds())('sync protocol on %s', (kind) => {
     expect(newOwner.filter((c) => c.id === taskId)).toEqual([]);
     const oldOwner = (await pullAll(team.app, team.tokens.rep1, rep1)).flatMap((p) => p.changes);
     expect(oldOwner.filter((c) => c.id === taskId && c.op === 'evict')).toEqual([]);
+  });
+
+  it('sends a moved rep’s own tasks to the managers of her new region and takes them from the old', async () => {
+    const rep3 = newCockpit();
+    const taskId = `task_${randomUUID()}`;
+    const created = await push(team.app, team.tokens.rep3, rep3, [mutation(rep3, 'task.create@1', { id: taskId, title: '回访', dueAt: at() })]);
+    expect(created.body.results[0]?.status).toBe('applied');
+    const mgr = newCockpit();
+    expect((await pullAll(team.app, team.tokens.manager, mgr)).flatMap((p) => p.changes).filter((c) => c.id === taskId)).toEqual([]);
+
+    // An admin moves rep3 from 华北 to the 华东 team this manager manages.
+    await updateUser(store.db, team.ids.rep3, { teamId: 't_east' }, team.ids.exec);
+    const granted = (await pullAll(team.app, team.tokens.manager, mgr)).flatMap((p) => p.changes);
+    expect(granted).toContainEqual(expect.objectContaining({ entity: 'task', id: taskId, op: 'upsert' }));
+
+    await updateUser(store.db, team.ids.rep3, { teamId: 't_north' }, team.ids.exec);
+    const evicted = (await pullAll(team.app, team.tokens.manager, mgr)).flatMap((p) => p.changes);
+    expect(evicted).toContainEqual(expect.objectContaining({ entity: 'task', id: taskId, op: 'evict' }));
   });
 
   it('merges edits of different fields and rejects the same field with both values', async () => {

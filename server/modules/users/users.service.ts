@@ -4,6 +4,7 @@ import type { CreateUserRequest, UpdateUserRequest, UserListQuery, UserListRespo
 import { AppError } from '../../../shared/api/errors';
 import type { User } from '../../../shared/domain/entities';
 import type { ServerDatabase } from '../../db/schema';
+import { recordUserMove } from '../../sync/followers';
 import { recordUserChange } from '../../sync/write-path';
 import { hashPassword } from '../auth/password';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../db-errors';
@@ -132,6 +133,7 @@ export async function updateUser(
         revoked = true;
       }
       const user = toUser(row);
+      await recordUserMove(trx, id, current.region_id, user.regionId);
       return { user, seq: await recordUserChange(trx, user) };
     } catch (error) {
       throw mapWriteError(error, current.email);
