@@ -93,13 +93,24 @@ function currentHolder(what: string): FolderHolder {
     pid: process.pid,
     host: hostname(),
     what,
-    command: [process.argv0, ...process.argv.slice(1)].join(' ').slice(0, 300),
+    command: commandLine(process.argv),
     startedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
     bootId: readProc('/proc/sys/kernel/random/boot_id'),
     startTicks: startTicksOf(process.pid),
     bootedAt: Date.now() - uptime() * 1000,
     nonce: randomBytes(8).toString('hex'),
   };
+}
+
+/** The holder's command line for people to recognise it, without secrets (`admin create --password …`). */
+function commandLine(argv: readonly string[]): string {
+  const secret = /pass|token|secret|key/i;
+  const shown = argv.map((arg, i) => {
+    if (arg.startsWith('--') && arg.includes('=') && secret.test(arg.slice(0, arg.indexOf('=')))) return `${arg.slice(0, arg.indexOf('='))}=…`;
+    const previous = argv[i - 1];
+    return previous?.startsWith('--') && !previous.includes('=') && secret.test(previous) ? '…' : arg;
+  });
+  return shown.join(' ').slice(0, 300);
 }
 
 /** Whether the recorded holder still runs. Unknowable cases (another host) count as alive: refusing is safe, sharing is not. */

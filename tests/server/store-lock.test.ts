@@ -163,6 +163,24 @@ describe('the folder lock', () => {
     expect(() => lockFolder(dir, 'here')).toThrow(`If elsewhere.example no longer runs it, delete ${join(dir, LOCK_FILE)}.`);
   });
 
+  it('names the holder by its command line, without the secrets on it', () => {
+    const dir = tempDir('verity-lock-');
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { lockFolder, LOCK_FILE } from ${JSON.stringify(join(ROOT, 'server/db/folder-lock.ts'))};
+      lockFolder(${JSON.stringify(dir)}, 'admin create');
+      process.stdout.write(readFileSync(${JSON.stringify(join(dir, LOCK_FILE))}, 'utf8'));
+    `;
+    const args = ['admin', 'create', '--email', 'a@example.com', '--password', 'hunter2 pw', '--token=abc123'];
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const recorded = JSON.parse(run.stdout) as FolderHolder;
+    expect(recorded.command).toBe(`${process.execPath} admin create --email a@example.com --password … --token=…`);
+    expect(run.stdout).not.toMatch(/hunter2|abc123/);
+    // The child exited without closing anything: the folder is free all the same.
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
   it('release leaves a lock that is no longer its own', () => {
     const dir = tempDir('verity-lock-');
     const lock = lockFolder(dir, 'first');
