@@ -11,6 +11,7 @@ import { WEB_SOCKET_PATH } from '../../shared/ipc/wire';
 import { createDispatcher } from '../ipc/dispatch';
 import { createAppServices } from '../services/app-services';
 import { consoleLogger, type Logger } from '../services/logger';
+import { allowedHosts, hostAllowed } from './host-header';
 import { checkRequestToken, newWebToken, tokenCookie, withoutToken } from './web-token';
 import { send, serveSocket } from './socket-session';
 
@@ -95,8 +96,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const dispatch = createDispatcher(services.handlers, log);
 
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, forceCloseConnections: true });
+  // Known once listening (the port may be picked then); nothing is served before.
+  let hosts: ReadonlySet<string> = new Set();
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!hostAllowed(hosts, req.headers.host)) {
+      return reply.code(421).header('cache-control', 'no-store').type('text/plain').send('Misdirected request: unknown Host');
+    }
     const check = checkRequestToken(token, req.raw);
     if (check === 'cookie') return;
     if (check === 'query') {
@@ -153,6 +159,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
+    if (!hostAllowed(hosts, req.headers.host)) return refuseUpgrade(socket, '421 Misdirected Request');
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== WEB_SOCKET_PATH) return refuseUpgrade(socket, '404 Not Found');
     const check = checkRequestToken(token, req);
@@ -173,7 +180,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   app.server.on('upgrade', onUpgrade);
 
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  hosts = allowedHosts(host, port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/?token=${token}`;
 

@@ -46,9 +46,14 @@ export function tokenCookie(token: string): string {
   return `${WEB_TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
-/** The same URL without the token parameter, for the redirect after setting the cookie. */
+/**
+ * The same URL without the token parameter, for the redirect after setting the
+ * cookie. It stays on this host: `/.//evil.example/` normalises to a path
+ * starting `//`, which a browser reads as another host, so leading slashes
+ * collapse to one.
+ */
 export function withoutToken(rawUrl: string): string {
   const url = new URL(rawUrl, 'http://localhost');
   url.searchParams.delete(WEB_TOKEN_PARAM);
-  return `${url.pathname}${url.search}`;
+  return `${url.pathname.replace(/^\/+/, '/')}${url.search}`;
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -81,6 +82,20 @@ function inbox(ws: WebSocket): { next(match: (m: WireServerMessage) => boolean):
   };
 }
 
+/** A GET with a raw path and Host header, which fetch would normalise or refuse to send. */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; location: string | undefined; body: string }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, headers, setHost: !('host' in headers) }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('web host', () => {
   it('returns a loopback URL carrying a 32-byte base64url token', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
@@ -114,6 +129,32 @@ describe('web host', () => {
     expect(setCookie).toContain(`${WEB_TOKEN_COOKIE}=${host.token}`);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Strict/i);
+  });
+
+  it('keeps the token redirect on this host: a path that normalises to //other.host loses the extra slashes', async () => {
+    for (const path of ['/.//evil.example/', '//evil.example/x', '/..//evil.example', '/%2e//evil.example/']) {
+      const res = await rawGet(`${path}?token=${host.token}`, {});
+      expect(res.status, path).toBe(302);
+      const location = res.location ?? '';
+      expect(location, path).toMatch(/^\/(?![/\\])/);
+      expect(new URL(location, origin).origin, path).toBe(origin);
+    }
+  });
+
+  it('refuses requests and sockets whose Host is not its own loopback address and port', async () => {
+    const port = new URL(origin).port;
+    for (const name of ['evil.example', `evil.example:${port}`, '127.0.0.1:1', `localhost.evil.example:${port}`]) {
+      const res = await rawGet('/', { host: name, cookie });
+      expect(res.status, name).toBe(421);
+      expect(res.body, name).not.toContain('app');
+      const token = await rawGet(`/?token=${host.token}`, { host: name });
+      expect(token.status, name).toBe(421);
+      expect(await upgradeStatus(connect({ cookie, host: name, origin: `http://${name}` })), name).toBe(421);
+    }
+    for (const name of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      expect((await rawGet('/', { host: name, cookie })).status, name).toBe(200);
+    }
+    expect(await upgradeStatus(connect({ cookie, host: `localhost:${port}`, origin: `http://localhost:${port}` }))).toBe(101);
   });
 
   it('serves index.html with the web bridge injected before the app script, and the assets', async () => {
