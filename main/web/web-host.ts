@@ -151,7 +151,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     serveSocket(socket, dispatch, log);
   });
   const unsubscribe = services.events.subscribe((event, payload) => {
-    for (const socket of sockets) send(socket, { t: 'event', event, payload });
+    for (const socket of sockets) send(socket, { t: 'event', event, payload }, log);
   });
 
   const refuseUpgrade = (socket: Duplex, status: string): void => {
