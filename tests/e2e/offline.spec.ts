@@ -35,6 +35,30 @@ async function leadWithCity(page: Page, n: number): Promise<ShownLead> {
   throw new Error(`fewer than ${n + 1} leads with a city in My leads`);
 }
 
+/**
+ * Records, in the page, every state the first-sync notice shows (phase and
+ * step text), from before the sign-in: nothing between two polls is missed.
+ */
+async function recordFirstSyncSteps(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const steps: string[] = [];
+    (window as unknown as { firstSyncSteps: string[] }).firstSyncSteps = steps;
+    const look = (): void => {
+      const notice = document.querySelector('[data-testid="first-sync-notice"]');
+      if (!notice) return;
+      const bar = notice.querySelector('[data-testid="first-sync-progress"]');
+      const step = notice.querySelector('[data-testid="first-sync-step"]')?.textContent ?? '';
+      const seen = bar ? `${bar.getAttribute('data-phase') ?? ''}: ${step}` : `no progress: ${notice.textContent ?? ''}`;
+      if (steps[steps.length - 1] !== seen) steps.push(seen);
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+async function firstSyncSteps(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { firstSyncSteps: string[] }).firstSyncSteps);
+}
+
 /** A city different from the ones given. */
 function otherCity(...taken: string[]): string {
   const city = ['绍兴', '温州', '嘉兴', '台州', '湖州'].find((c) => !taken.includes(c));
@@ -240,9 +264,11 @@ test('the first sync shows its progress in parts and records, then the lists fil
     const slow = await openSlowRelay(serverPort, SLOW_LINE_DELAY_MS);
     try {
       await openSignedOut(page, run.locale);
+      await recordFirstSyncSteps(page);
       await signInAs(page, 'rep02@demo.example.com', slow.url);
       const notice = page.getByTestId('first-sync-notice');
-      await expect(page.getByTestId('first-sync-progress')).toBeVisible();
+      const progress = page.getByTestId('first-sync-progress');
+      await expect(progress).toBeVisible();
       await expect(page.getByTestId('sync-state')).toContainText(run.locale === 'en' ? 'First sync' : '首次同步');
       // Caught half-way: some parts loaded, not all.
       const parts = run.locale === 'en' ? /Part (\d+) of (\d+)/ : /第 (\d+)\/(\d+) 部分/;
@@ -258,6 +284,12 @@ test('the first sync shows its progress in parts and records, then the lists fil
         .toBe('half-way');
       await screenshot(page, run.shot);
       await expect(notice).toHaveCount(0, { timeout: 60_000 });
+      // From the first moment (while the manifest is on its way) a moving bar says what is happening;
+      // the notice never sat there without progress.
+      const steps = await firstSyncSteps(page);
+      expect(steps[0]).toMatch(run.locale === 'en' ? /^preparing: Preparing/ : /^preparing: 准备中/);
+      expect(steps.filter((s) => s.startsWith('no progress'))).toEqual([]);
+      expect(steps.some((s) => s.startsWith('loading: '))).toBe(true);
       await expect(syncStatus(page)).toHaveAttribute('data-state', 'online');
       await expect(page.getByRole('heading', { level: 2, name: run.done })).toBeVisible();
       await expect(page.getByRole('region', { name: run.locale === 'en' ? 'Tasks due' : '到期任务' })).toBeVisible();

@@ -14,6 +14,7 @@ export function useEvent<E extends IpcEvent>(name: E, cb: (payload: IpcEventPayl
 export interface CallState<T> {
   data: T | null;
   error: ApiError | null;
+  /** No answer to show yet (a reload keeps the last answer on screen and does not set this). */
   loading: boolean;
   reload: () => void;
 }
@@ -36,7 +37,8 @@ export function useCall<C extends IpcCall>(name: C, request: IpcRequest<C>, key 
 
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
+    // While the last answer is on screen a reload shows it until the next one: no extra render in between.
+    setState((s) => (s.data === null && !s.loading ? { ...s, loading: true } : s));
     call(name, requestRef.current).then(
       (data) => live && setState({ data, error: null, loading: false }),
       (error: unknown) =>

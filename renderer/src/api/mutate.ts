@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import type { MutationArgs, MutationName } from '../../../shared/sync/mutations';
-import { useDataVersion } from '../app/data-context';
+import { useBumpData } from '../app/data-context';
 import { call, type ApiError } from './client';
 
 /** Ids of rows the cockpit creates are made here, so a retried write never makes a second row. */
@@ -14,7 +14,7 @@ export function newId(): string {
  * comes back as an ApiError (message in the user's language, `fields`).
  */
 export function useMutate(): <N extends MutationName>(name: N, args: MutationArgs<N>) => Promise<number> {
-  const { bump } = useDataVersion();
+  const bump = useBumpData();
   return useCallback(
     async (name, args) => {
       const { mutationId } = await call('sync.mutate', { name, args });
@@ -27,7 +27,7 @@ export function useMutate(): <N extends MutationName>(name: N, args: MutationArg
 
 /** Fix and send again / discard, for the Needs attention view. */
 export function useAttentionActions() {
-  const { bump } = useDataVersion();
+  const bump = useBumpData();
   const resend = useCallback(
     async (mutationId: number, args: unknown) => {
       const result = await call('attention.resend', { mutationId, args });

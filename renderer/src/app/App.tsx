@@ -76,6 +76,11 @@ function Ready(props: {
 }) {
   const { info, session, settings, onChange } = props;
   useEvent('session.changed', (next) => onChange({ session: next }));
+  // Only a reload of a window already signed in keeps the view in its address; a sign-in
+  // (or a switch to another user) opens the Agenda, not the view the last user left open.
+  const userId = session.status === 'signed_in' ? session.user.id : null;
+  const [landing, setLanding] = useState<{ userId: string | null; keepAddress: boolean }>({ userId, keepAddress: userId !== null });
+  if (landing.userId !== userId) setLanding({ userId, keepAddress: false });
 
   const value = useMemo<AppContextValue>(
     () => ({
@@ -92,7 +97,7 @@ function Ready(props: {
   return (
     <AppContext.Provider value={value}>
       {session.status === 'signed_in' ? (
-        <RouterProvider>
+        <RouterProvider key={session.user.id} start={landing.keepAddress ? 'address' : 'agenda'}>
           <ToastHost>
             <AppFrame />
           </ToastHost>

@@ -1,7 +1,7 @@
 import { AppShell, Avatar, Box, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout, IconRadar2, IconSettings } from '@tabler/icons-react';
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../shared/ipc/contract';
 import { useCall, useEvent } from '../api/hooks';
@@ -17,12 +17,13 @@ import { SettingsView } from '../features/settings/SettingsView';
 import { SyncBanner } from '../ui/SyncBanner';
 import { useToast } from '../ui/toasts';
 import { useApp, useSignedIn } from './app-context';
-import { DataContext, type DataVersion } from './data-context';
+import { createDataVersion, DataContext, useDataGeneration, type DataVersion } from './data-context';
 import { useRouter } from './router';
-import { SyncContext } from './sync-context';
-import { SyncIndicator, useSyncStatus } from './SyncIndicator';
+import { createStore, type Store } from './store';
+import { SyncStatusContext, useSyncSelector } from './sync-context';
+import { SyncIndicator, useSyncStatusFeed } from './SyncIndicator';
 import { UsersProvider } from './UsersProvider';
-import { canSee, viewDef, VIEWS, type NavSection, type ViewId } from './views';
+import { canSee, viewDef, VIEWS, type NavSection, type ViewDef, type ViewId } from './views';
 
 const SCREENS: Record<ViewId, () => ReactNode> = {
   agenda: () => <AgendaView />,
@@ -45,17 +46,16 @@ export function AppFrame() {
   const { signOut } = useApp();
   const { view, navigate } = useRouter();
   const [navOpen, nav] = useDisclosure(false);
-  const [sync, setSync] = useSyncStatus();
+  // Held outside React state: a status event or a cache change re-renders only what reads them.
+  const [stores] = useState(() => ({ sync: createStore<SyncStatus | null>(null), data: createDataVersion() }));
+  useSyncStatusFeed(stores.sync);
   const role = session.user.role;
   const visible = VIEWS.filter((v) => canSee(v, role));
   const toast = useToast();
 
-  // Every cache change (a pull, our own write, a refusal) bumps the version; views re-query.
-  const [version, setVersion] = useState(0);
-  const bump = useCallback(() => setVersion((v) => v + 1), []);
-  const data = useMemo<DataVersion>(() => ({ version, bump }), [version, bump]);
+  // Every cache change (a pull, our own write, a refusal) bumps the version; data views re-query once.
   useEvent('data.changed', (change) => {
-    bump();
+    stores.data.bump();
     if (change.rejected > 0) {
       // Rendered, not pre-translated: the toast follows a language switch while it is shown.
       toast({
@@ -66,7 +66,6 @@ export function AppFrame() {
       });
     }
   });
-  const summary = useCall('workspace.summary', {}, `${view}|${sync?.lastSyncedAt ?? ''}|${version}`);
 
   // A rep who lands on a managers-only address (an old bookmark) goes to the agenda.
   const current = visible.some((v) => v.id === view) ? view : 'agenda';
@@ -82,7 +81,7 @@ export function AppFrame() {
   const initials = session.user.displayName.trim().slice(0, 1).toUpperCase();
 
   return (
-    <FrameProviders data={data} sync={sync}>
+    <FrameProviders data={stores.data} sync={stores.sync}>
       <AppShell
         header={{ height: 60 }}
         navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
@@ -105,7 +104,7 @@ export function AppFrame() {
               </Stack>
             </Group>
             <Group gap="md" wrap="nowrap">
-              <SyncIndicator status={sync} onStatus={setSync} onOpenAttention={() => navigate('needs-attention')} />
+              <SyncIndicator onOpenAttention={() => navigate('needs-attention')} />
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
                   <UnstyledButton aria-label={t('header.userMenu', { name: session.user.displayName })} data-testid="user-menu">
@@ -142,50 +141,14 @@ export function AppFrame() {
 
         <AppShell.Navbar p="sm" aria-label={t('nav.label')} component="nav">
           <AppShell.Section grow component={ScrollArea}>
-            {SECTIONS.map((section) => {
-              const items = visible.filter((v) => v.section === section);
-              if (items.length === 0) return null;
-              return (
-                <Stack key={section} gap={2} mb="md">
-                  <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
-                    {t(`nav.${section}`)}
-                  </Text>
-                  {items.map((v) => {
-                    const count = v.count ? v.count(summary.data, sync) : null;
-                    const Icon = v.icon;
-                    return (
-                      <NavLink
-                        key={v.id}
-                        component="button"
-                        label={t(v.labelKey)}
-                        leftSection={<Icon size={18} stroke={1.6} />}
-                        rightSection={
-                          count !== null && count > 0 ? (
-                            <Badge
-                              size="sm"
-                              variant={v.alarm ? 'filled' : 'light'}
-                              color={v.alarm ? 'red' : 'verity'}
-                              circle={count < 10}
-                              data-testid={`nav-count-${v.id}`}
-                            >
-                              {count}
-                            </Badge>
-                          ) : null
-                        }
-                        active={current === v.id}
-                        aria-current={current === v.id ? 'page' : undefined}
-                        onClick={() => {
-                          navigate(v.id);
-                          nav.close();
-                        }}
-                        data-testid={`nav-${v.id}`}
-                        style={{ borderRadius: 'var(--mantine-radius-md)' }}
-                      />
-                    );
-                  })}
-                </Stack>
-              );
-            })}
+            <AppNav
+              visible={visible}
+              current={current}
+              onOpen={(id) => {
+                navigate(id);
+                nav.close();
+              }}
+            />
           </AppShell.Section>
         </AppShell.Navbar>
 
@@ -201,16 +164,69 @@ export function AppFrame() {
 }
 
 /** What every view reads: the cache's data version, the sync status and the refused writes. */
-function FrameProviders({ data, sync, children }: { data: DataVersion; sync: SyncStatus | null; children: ReactNode }) {
+function FrameProviders({ data, sync, children }: { data: DataVersion; sync: Store<SyncStatus | null>; children: ReactNode }) {
   return (
     <DataContext.Provider value={data}>
-      <SyncContext.Provider value={sync}>
+      <SyncStatusContext.Provider value={sync}>
         <UsersProvider>
           <AttentionProvider>{children}</AttentionProvider>
         </UsersProvider>
-      </SyncContext.Provider>
+      </SyncStatusContext.Provider>
     </DataContext.Provider>
   );
+}
+
+/**
+ * The navigation with its counts: it reloads the counts once per cache change
+ * (and on a view change) and re-renders for a status event only when the
+ * number of refused writes changed.
+ */
+function AppNav({ visible, current, onOpen }: { visible: readonly ViewDef[]; current: ViewId; onOpen: (id: ViewId) => void }) {
+  const { t } = useTranslation();
+  const generation = useDataGeneration();
+  const summary = useCall('workspace.summary', {}, `${current}|${generation}`);
+  const needsAttention = useSyncSelector((s) => s?.needsAttention ?? null);
+  return SECTIONS.map((section) => {
+    const items = visible.filter((v) => v.section === section);
+    if (items.length === 0) return null;
+    return (
+      <Stack key={section} gap={2} mb="md">
+        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
+          {t(`nav.${section}`)}
+        </Text>
+        {items.map((v) => {
+          const count = v.count ? v.count(summary.data, needsAttention) : null;
+          const Icon = v.icon;
+          return (
+            <NavLink
+              key={v.id}
+              component="button"
+              label={t(v.labelKey)}
+              leftSection={<Icon size={18} stroke={1.6} />}
+              rightSection={
+                count !== null && count > 0 ? (
+                  <Badge
+                    size="sm"
+                    variant={v.alarm ? 'filled' : 'light'}
+                    color={v.alarm ? 'red' : 'verity'}
+                    circle={count < 10}
+                    data-testid={`nav-count-${v.id}`}
+                  >
+                    {count}
+                  </Badge>
+                ) : null
+              }
+              active={current === v.id}
+              aria-current={current === v.id ? 'page' : undefined}
+              onClick={() => onOpen(v.id)}
+              data-testid={`nav-${v.id}`}
+              style={{ borderRadius: 'var(--mantine-radius-md)' }}
+            />
+          );
+        })}
+      </Stack>
+    );
+  });
 }
 
 function RejectedTitle({ count }: { count: number }) {

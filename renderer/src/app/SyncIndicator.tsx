@@ -1,27 +1,32 @@
 import { ActionIcon, Badge, Button, Group, Indicator, Stack, Text, Tooltip } from '@mantine/core';
 import { IconAlertOctagon, IconAlertTriangle, IconCloudCheck, IconCloudOff, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BootstrapProgress, SyncStatus } from '../../../shared/ipc/contract';
+import type { SyncStatus } from '../../../shared/ipc/contract';
 import { call } from '../api/client';
 import { useEvent } from '../api/hooks';
 import { useFormat } from '../i18n/format';
+import { bootstrapPercent } from '../ui/first-sync-phase';
+import type { Store } from './store';
+import { SyncStatusContext, useSync } from './sync-context';
 
-/** The latest sync status: one call on mount, then every pushed update. */
-export function useSyncStatus(): [SyncStatus | null, (s: SyncStatus) => void] {
-  const [status, setStatus] = useState<SyncStatus | null>(null);
+/**
+ * Feeds the frame's status store: one call on mount, then every pushed
+ * update. Setting the store re-renders only the components that read it.
+ */
+export function useSyncStatusFeed(store: Store<SyncStatus | null>): void {
   useEffect(() => {
     let live = true;
     call('sync.status', {}).then(
-      (s) => live && setStatus((current) => current ?? s),
-      () => undefined, // the header simply shows nothing until the first event
+      // A pushed event that came first is newer than this answer.
+      (s) => live && store.get() === null && store.set(s),
+      (error: unknown) => console.warn('sync.status failed; the status bar waits for the first event', error),
     );
     return () => {
       live = false;
     };
-  }, []);
-  useEvent('sync.status', setStatus);
-  return [status, setStatus];
+  }, [store]);
+  useEvent('sync.status', store.set);
 }
 
 const LOOK = {
@@ -32,20 +37,14 @@ const LOOK = {
   signed_out: { color: 'gray', Icon: IconCloudOff },
 } as const satisfies Record<SyncStatus['state'], unknown>;
 
-/** 0–100, by rows when the snapshot says how many, else by parts. */
-export function bootstrapPercent(b: BootstrapProgress): number {
-  if (b.rowsTotal > 0) return Math.min(100, Math.round((b.rowsDone / b.rowsTotal) * 100));
-  if (b.partsTotal > 0) return Math.min(100, Math.round((b.partsDone / b.partsTotal) * 100));
-  return 0;
-}
-
 /**
  * The header's status bar: connection state (with the reason when not
  * online), first-sync progress, writes waiting to upload, refused writes
  * that need the user, and "sync now".
  */
-export function SyncIndicator(props: { status: SyncStatus | null; onStatus: (s: SyncStatus) => void; onOpenAttention: () => void }) {
-  const { status, onStatus, onOpenAttention } = props;
+export function SyncIndicator({ onOpenAttention }: { onOpenAttention: () => void }) {
+  const status = useSync();
+  const store = useContext(SyncStatusContext);
   const { t } = useTranslation();
   const fmt = useFormat();
   const [syncing, setSyncing] = useState(false);
@@ -57,7 +56,7 @@ export function SyncIndicator(props: { status: SyncStatus | null; onStatus: (s: 
     setSyncing(true);
     call('sync.now', {}).then(
       (s) => {
-        onStatus(s);
+        store.set(s);
         setSyncing(false);
       },
       // The failure shows in the status itself (offline, with its reason).

@@ -17,8 +17,12 @@ function fromHash(hash: string): ViewId {
   return (VIEW_IDS as readonly string[]).includes(id) ? (id as ViewId) : 'agenda';
 }
 
-export function RouterProvider({ children }: { children: ReactNode }) {
-  const [view, setView] = useState<ViewId>(() => fromHash(window.location.hash));
+/** `start`: the view in the address (a reload), or the Agenda (a sign-in). */
+export function RouterProvider({ start, children }: { start: 'address' | 'agenda'; children: ReactNode }) {
+  const [view, setView] = useState<ViewId>(() => (start === 'address' ? fromHash(window.location.hash) : 'agenda'));
+  useEffect(() => {
+    if (start === 'agenda') window.history.replaceState(null, '', '#/agenda');
+  }, [start]);
   useEffect(() => {
     const onHash = () => setView(fromHash(window.location.hash));
     window.addEventListener('hashchange', onHash);

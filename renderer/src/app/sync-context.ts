@@ -1,17 +1,36 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { SyncStatus } from '../../../shared/ipc/contract';
-import { useDataVersion } from './data-context';
+import { useDataGeneration } from './data-context';
+import { createStore, type Store } from './store';
 
-/** The latest sync status, shared by the header and the views (null until the first answer). */
-export const SyncContext = createContext<SyncStatus | null>(null);
+/**
+ * The latest sync status (null until the first answer), outside React state:
+ * a status event re-renders only the components whose selected part changed
+ * (the status bar, the banners), not the frame or the views.
+ */
+export const SyncStatusContext = createContext<Store<SyncStatus | null>>(createStore<SyncStatus | null>(null));
 
-export function useSync(): SyncStatus | null {
-  return useContext(SyncContext);
+/**
+ * One part of the sync status. `select` must return a primitive or a part of
+ * the status itself (not a new object), since the result is compared with Object.is.
+ */
+export function useSyncSelector<T>(select: (status: SyncStatus | null) => T): T {
+  const store = useContext(SyncStatusContext);
+  return useSyncExternalStore(store.subscribe, () => select(store.get()));
 }
 
-/** Part of a view's load key: data views reload whenever a sync finishes or the cache changes. */
+/** The whole status: re-renders on every status event, so only the status bar should use it. */
+export function useSync(): SyncStatus | null {
+  return useSyncSelector(whole);
+}
+
+const whole = (s: SyncStatus | null): SyncStatus | null => s;
+
+/**
+ * Part of a data view's load key: it changes once per cache change (the
+ * data.changed event or a write of ours). A sync that changed nothing moves
+ * lastSyncedAt but not this, so no view reloads for it.
+ */
 export function useSyncGeneration(): string {
-  const synced = useSync()?.lastSyncedAt ?? '';
-  const { version } = useDataVersion();
-  return `${synced}#${version}`;
+  return String(useDataGeneration());
 }

@@ -13,7 +13,7 @@ import {
 } from '@tabler/icons-react';
 import { ROLES, type Role } from '../../../shared/domain/enums';
 import { isLeader } from '../../../shared/domain/roles';
-import type { SyncStatus, WorkspaceSummary } from '../../../shared/ipc/contract';
+import type { WorkspaceSummary } from '../../../shared/ipc/contract';
 
 export const VIEW_IDS = [
   'agenda',
@@ -48,8 +48,8 @@ export interface ViewDef {
   section: NavSection;
   /** Only these roles see the view; undefined means everyone. */
   roles?: readonly Role[];
-  /** The navigation badge for this view, from workspace.summary or the sync status. */
-  count?: (s: WorkspaceSummary | null, sync: SyncStatus | null) => number | null;
+  /** The navigation badge for this view, from workspace.summary or the sync status's count of refused writes. */
+  count?: (s: WorkspaceSummary | null, needsAttention: number | null) => number | null;
   /** A red badge: something is wrong or waits for a decision. */
   alarm?: boolean;
 }
@@ -67,7 +67,7 @@ export const VIEWS: readonly ViewDef[] = [
     labelKey: 'nav.needsAttention',
     icon: IconAlertOctagon,
     section: 'sectionWork',
-    count: (_s, sync) => sync?.needsAttention ?? null,
+    count: (_s, needsAttention) => needsAttention,
     alarm: true,
   },
   { id: 'team-heat-map', labelKey: 'nav.teamHeatMap', icon: IconFlame, section: 'sectionTeam', roles: LEADERS },

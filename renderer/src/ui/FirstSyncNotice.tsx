@@ -1,44 +1,51 @@
 import { Alert, Progress, Stack, Text } from '@mantine/core';
 import { IconCloudDownload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { useSync } from '../app/sync-context';
-import { bootstrapPercent } from '../app/SyncIndicator';
+import { useSyncSelector } from '../app/sync-context';
 import { useFormat } from '../i18n/format';
+import { firstSyncPhase } from './first-sync-phase';
 
 /**
  * Says why lists are empty before this computer has its first copy of the
- * team's data, with the copy's progress (parts and rows) while it runs.
+ * team's data, and what the copy is doing from the first moment: preparing
+ * (an indeterminate bar), parts and rows loaded, finishing.
  */
 export function FirstSyncNotice() {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const sync = useSync();
-  if (!sync || sync.state === 'signed_out') return null;
-  const boot = sync.bootstrap;
-  if (!boot && sync.lastSyncedAt !== null) return null;
-  const percent = boot ? bootstrapPercent(boot) : 0;
+  // Null once there is a copy: status events then do not re-render the notice.
+  const sync = useSyncSelector((s) => (firstSyncPhase(s) ? s : null));
+  const phase = firstSyncPhase(sync);
+  if (!sync || !phase) return null;
+  const syncing = sync.state === 'syncing';
   return (
     <Alert variant="light" color="blue" icon={<IconCloudDownload />} title={t('sync.firstSyncTitle')} mb="lg" role="status" data-testid="first-sync-notice">
       <Stack gap="xs">
-        <Text size="sm">{sync.state === 'offline' ? t('sync.firstSyncOffline') : t('sync.firstSyncBody')}</Text>
-        {boot && (
+        <Text size="sm">{phase.phase === 'offline' ? t('sync.firstSyncOffline') : t('sync.firstSyncBody')}</Text>
+        {phase.phase !== 'offline' && (
           <>
             <Progress
-              value={percent}
+              value={phase.phase === 'preparing' ? 100 : phase.percent}
               size="lg"
               radius="xl"
               striped
-              animated={sync.state === 'syncing'}
+              animated={syncing}
               aria-label={t('sync.firstSyncProgress')}
+              aria-valuetext={phase.phase === 'preparing' ? t('sync.firstSyncPreparing') : undefined}
               data-testid="first-sync-progress"
+              data-phase={phase.phase}
+              // Preparing has no amount yet: a faint moving bar, not a full one.
+              opacity={phase.phase === 'preparing' ? 0.45 : 1}
             />
-            <Text size="xs" c="dimmed">
-              {t('sync.firstSyncParts', {
-                done: boot.partsDone,
-                total: boot.partsTotal,
-                rows: fmt.number(boot.rowsDone),
-                rowsTotal: fmt.number(boot.rowsTotal),
-              })}
+            <Text size="xs" c="dimmed" data-testid="first-sync-step">
+              {phase.phase === 'preparing'
+                ? t('sync.firstSyncPreparing')
+                : `${t('sync.firstSyncParts', {
+                    done: phase.progress.partsDone,
+                    total: phase.progress.partsTotal,
+                    rows: fmt.number(phase.progress.rowsDone),
+                    rowsTotal: fmt.number(phase.progress.rowsTotal),
+                  })}${phase.phase === 'finishing' ? ` · ${t('sync.firstSyncFinishing')}` : ''}`}
             </Text>
           </>
         )}

@@ -1,7 +1,8 @@
 import { Alert, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCloudOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { useSync } from '../app/sync-context';
+import { useSyncSelector } from '../app/sync-context';
+import { notTriedYet } from './first-sync-phase';
 
 /**
  * Above every view while the cockpit cannot sync: working offline is normal
@@ -9,8 +10,9 @@ import { useSync } from '../app/sync-context';
  */
 export function SyncBanner() {
   const { t } = useTranslation();
-  const sync = useSync();
-  if (!sync || (sync.state !== 'offline' && sync.state !== 'update_required')) return null;
+  // Null while online: status events then do not re-render the banner.
+  const sync = useSyncSelector((s) => (s && ((s.state === 'offline' && !notTriedYet(s)) || s.state === 'update_required') ? s : null));
+  if (!sync) return null;
   const update = sync.state === 'update_required';
   return (
     <Alert

@@ -7,7 +7,7 @@ import { isLeader } from '../../../../shared/domain/roles';
 import { useMutate } from '../../api/mutate';
 import { useSignedIn } from '../../app/app-context';
 import { useRouter } from '../../app/router';
-import { useSync } from '../../app/sync-context';
+import { useSyncSelector } from '../../app/sync-context';
 import { useOwnerName } from '../../app/users-context';
 import { useFormat } from '../../i18n/format';
 import { useAttention } from '../attention/attention-context';
@@ -43,7 +43,6 @@ function LeadDetail({ lead, onChange }: { lead: Lead; onChange?: (lead: Lead) =>
   const { t } = useTranslation();
   const fmt = useFormat();
   const session = useSignedIn();
-  const sync = useSync();
   const mutate = useMutate();
   const { navigate } = useRouter();
   const { subjectIds } = useAttention();
@@ -52,7 +51,7 @@ function LeadDetail({ lead, onChange }: { lead: Lead; onChange?: (lead: Lead) =>
   // The shared rule (mayEdit): reps change their own leads, leaders what they can see.
   const leader = isLeader(session.user.role);
   const canEdit = leader || lead.ownerId === session.user.id;
-  const pending = sync?.pendingWrites ?? 0;
+  const pending = useSyncSelector((s) => s?.pendingWrites ?? 0);
 
   return (
     <Stack gap="md">

@@ -87,13 +87,30 @@ export function SettingsView() {
                   <Badge variant="light">{t(`roles.${session.user.role}`)}</Badge>
                 </Table.Td>
               </Table.Tr>
-              <Table.Tr>
-                <Table.Th>{t('settings.team')}</Table.Th>
-                <Table.Td>
-                  {session.team?.name ?? t('settings.noTeam')}
-                  {session.region ? ` · ${session.region.name}` : ''}
-                </Table.Td>
-              </Table.Tr>
+              {(session.team || session.managedTeams.length === 0) && (
+                <Table.Tr>
+                  <Table.Th>{t('settings.team')}</Table.Th>
+                  <Table.Td data-testid="settings-team">
+                    {session.team?.name ?? t('settings.noTeam')}
+                    {session.region ? ` · ${session.region.name}` : ''}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              {session.managedTeams.length > 0 && (
+                // A manager belongs to no team of his own: the teams he runs are what he is asked about.
+                <Table.Tr>
+                  <Table.Th>{t('settings.managedTeams')}</Table.Th>
+                  <Table.Td data-testid="settings-managed-teams">
+                    <Group gap={6}>
+                      {session.managedTeams.map((team) => (
+                        <Badge key={team.id} variant="outline" color="gray" tt="none" size="lg" fw={500}>
+                          {team.name}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              )}
               <Table.Tr>
                 <Table.Th>{t('settings.server')}</Table.Th>
                 <Table.Td data-testid="settings-server" style={{ wordBreak: 'break-all' }}>
