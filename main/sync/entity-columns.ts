@@ -7,8 +7,7 @@ import type { SyncEntity } from '../../shared/sync/protocol';
  * schemas, so a new field needs no second list here.
  */
 
-export { ENTITY_TABLES };
-export type CacheTable = (typeof ENTITY_TABLES)[SyncEntity];
+type CacheTable = (typeof ENTITY_TABLES)[SyncEntity];
 
 /** Boolean fields are stored as 0/1 (SQLite STRICT tables have no boolean). */
 const BOOLEAN_FIELDS = new Set(['active']);

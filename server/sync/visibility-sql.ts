@@ -39,7 +39,7 @@ export function columnOf(field: string): string {
 }
 
 /** The place (owner, region, pool) of a parent row in table alias `alias`, from `PLACES`. */
-export function placeSql(parent: ParentEntity, alias: string): ScopeColumns {
+function placeSql(parent: ParentEntity, alias: string): ScopeColumns {
   const p: { owner: string; region: string; pool: { field: string; equals: string } | null } = PLACES[parent];
   return {
     owner: sql.ref(`${alias}.${columnOf(p.owner)}`),

@@ -18,7 +18,7 @@ import {
   toOpportunity,
   toTask,
 } from './entity-rows';
-import { activityScope, leadScope, opportunityScope, stageHistoryScope, taskScope } from './row-scope';
+import { activityScope, leadScope, opportunityScope, rowScope, stageHistoryScope, taskScope } from './row-scope';
 
 /**
  * THE write path. Every change to synced data — a cockpit's push, intake,
@@ -242,7 +242,7 @@ async function writeRow(tx: Tx, write: EntityWrite, before: RowScope | null, mut
 export async function recordUserChange(tx: Tx, user: User): Promise<number> {
   const seq = await nextSeq(tx);
   await tx.updateTable('users').set({ version: seq }).where('id', '=', user.id).execute();
-  const everyone: RowScope = { ownerId: user.id, regionId: null, pool: true };
+  const everyone = await rowScope(tx, 'user', user);
   await appendChange(tx, { seq, entity: 'user', id: user.id, row: user, before: everyone, after: everyone, mutation: 'admin.user' });
   return seq;
 }

@@ -33,7 +33,7 @@ export interface Viewer {
 type FieldOf<E extends SyncEntity> = Extract<keyof (typeof ENTITY_SCHEMAS)[E]['shape'], string>;
 
 /** Entities that have a place of their own, which the rows following them take. */
-export const PARENT_ENTITIES = ['user', 'account', 'lead', 'opportunity'] as const;
+const PARENT_ENTITIES = ['user', 'account', 'lead', 'opportunity'] as const;
 export type ParentEntity = (typeof PARENT_ENTITIES)[number];
 
 /** Which fields of a parent row make its place. */
@@ -87,7 +87,7 @@ export const VISIBILITY: { [E in SyncEntity]: VisibilityRule<E> } = {
 };
 
 /** The place of rows everyone sees. */
-export const EVERYONE: RowScope = { ownerId: null, regionId: null, pool: true };
+const EVERYONE: RowScope = { ownerId: null, regionId: null, pool: true };
 
 type Row = Readonly<Record<string, unknown>>;
 /** The definitions above with field names as plain strings, for code that reads any entity. */
