@@ -9,7 +9,9 @@ import {
   type Stage,
   type TaskStatus,
 } from '../../shared/domain/enums';
+import type { TaskKind } from '../../shared/domain/entities';
 import { DEMO_ACCOUNTS, DEMO_REGIONS, DEMO_TEAMS, DEMO_TEAM_MANAGERS } from './demo-accounts';
+import { simulateDeal } from './deal-timeline';
 import { Rng, WeightedTable } from './prng';
 import {
   AMOUNT_RANGE,
@@ -78,7 +80,10 @@ export interface ActivityRow {
   subject: string; body: string | null; occurred_at: string; created_at: string;
 }
 export interface TaskRow {
-  id: string; title: string; lead_id: string | null; opportunity_id: string | null; owner_id: string;
+  id: string; title: string;
+  /** 'first_contact' for the lead's 首次联系 task, which a first touch closes. */
+  kind: TaskKind;
+  lead_id: string | null; opportunity_id: string | null; owner_id: string;
   due_at: string; status: TaskStatus; created_at: string; updated_at: string;
 }
 
@@ -100,7 +105,7 @@ export interface SeedDataset {
 export interface GenerateOptions {
   leads: number;
   seed: number;
-  /** The "present" the data is laid out around (created over the 90 days before it, tasks due around it). */
+  /** The "present" the data is laid out around (created over the half year before it, tasks due around it). */
   now: Date | number;
 }
 
@@ -109,7 +114,11 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** Days, due dates and business hours follow China time (UTC+8, no DST). */
 const CHINA_OFFSET = 8 * HOUR;
-const LEAD_WINDOW_DAYS = 90;
+/** Leads and deals arrive over the half year before `now`; the team has used Verity a little longer. */
+const LEAD_WINDOW_DAYS = 182;
+const DEAL_WINDOW_DAYS = 182;
+const TEAM_AGE_DAYS = 200;
+const MIN_DEALS_PER_REP = 8;
 
 const REGION_KEYS: readonly RegionKey[] = ['east', 'south', 'north'];
 const regionId = (key: RegionKey): string => `region_${key}`;
@@ -148,12 +157,6 @@ const HOUR_TABLE = new WeightedTable<number>(
     return [h, w] as const;
   }),
 );
-/** Later stages hold fewer deals. */
-const STAGE_TABLE = new WeightedTable<number>([22, 20, 16, 13, 10, 8, 6, 5].map((w, i) => [i, w] as const));
-/** Days a deal usually spends before moving on from stage i (sample testing is the slow one). */
-const STAGE_DAYS: readonly (readonly [number, number])[] = [
-  [0.5, 5], [3, 14], [2, 10], [3, 15], [7, 28], [2, 10], [10, 40],
-];
 const MISSING_CITY: Record<LeadSource, number> = {
   website_form: 0.35, // the misspelt form field (DOMAIN.md)
   douyin: 0.15,
@@ -213,7 +216,8 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
   const taskRng = new Rng(seed, 4);
 
   // ---- team (fixed, see demo-accounts.ts) ----
-  const teamCreated = iso(chinaDayStart(now) - 180 * DAY);
+  const teamCreatedMs = chinaDayStart(now) - TEAM_AGE_DAYS * DAY;
+  const teamCreated = iso(teamCreatedMs);
   const regions: RegionRow[] = DEMO_REGIONS.map((r) => ({ id: r.id, name: r.name }));
   const teams: TeamRow[] = DEMO_TEAMS.map((t) => ({ id: t.id, name: t.name, region_id: t.regionId }));
   const users: UserRow[] = DEMO_ACCOUNTS.map((a) => ({
@@ -297,7 +301,8 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
   for (let i = 0; i < total; i++) {
     let t = -1;
     for (let attempt = 0; attempt < 20 && t < 0; attempt++) {
-      const dayStart = chinaDayStart(now) - leadRng.int(0, LEAD_WINDOW_DAYS - 1) * DAY;
+      // A growing business: more leads in recent months than at the start of the window.
+      const dayStart = chinaDayStart(now) - Math.floor(LEAD_WINDOW_DAYS * leadRng.next() ** 1.3) * DAY;
       if (isWeekend(dayStart) && !leadRng.chance(0.35)) continue;
       const candidate = dayStart + HOUR_TABLE.pick(leadRng) * HOUR + Math.floor(leadRng.next() * HOUR);
       if (candidate <= now) t = candidate;
@@ -372,9 +377,10 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
           updated = status === 'contacted' ? touch : touch + Math.floor(rng.next() * Math.min(now - touch, 30 * DAY) * 0.8);
           if (status === 'converted') converted.push(i);
         } else if (now - assigned >= 2 * DAY) {
-          // The 48 h breaker fired; older ones were sent to the pool (公海) and lost their owner.
+          // The 48 h breaker fired. Managers decide within days: most older ones went to the pool
+          // (公海) and lost their owner; a few still wait in the review queue.
           const breaker = assigned + 2 * DAY;
-          if (now - assigned > 7 * DAY && rng.chance(0.5)) {
+          if (now - assigned > 7 * DAY && rng.chance(0.9)) {
             status = 'public_pool';
             updated = breaker + Math.floor(rng.range(2, 30) * HOUR);
             owner = -1;
@@ -417,7 +423,8 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
   }
 
   // ---- accounts, contacts, opportunities, stage history ----
-  const dealCount = Math.max(Math.round(total / 10), converted.length, 1);
+  // One deal per ten leads, and enough in a small demo that every rep has a pipeline to work.
+  const dealCount = Math.max(Math.round(total / 10), converted.length, MIN_DEALS_PER_REP * reps.length);
   const accounts: AccountRow[] = [];
   const accountCompany: Company[] = [];
   const accountOwner: number[] = [];
@@ -468,37 +475,21 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
 
   for (let d = 0; d < dealCount; d++) {
     const rng = dealRng;
-    const stageIdx = STAGE_TABLE.pick(rng);
-    const outcome: DealOutcome = stageIdx >= 5 ? 'won' : stageIdx >= 1 && rng.chance(0.18) ? 'lost' : 'open';
-    const steps: number[] = [];
-    for (let s = 0; s < stageIdx; s++) {
-      const [lo, hi] = STAGE_DAYS[s] ?? [1, 5];
-      steps.push(Math.max(MINUTE, Math.floor(rng.range(lo, hi) * DAY)));
-    }
-    const dwell = Math.floor(outcome === 'open' ? Math.min(rng.exp(6), 60) * DAY : rng.range(0, 45) * DAY);
-
     let start: number;
     let account: number;
     let leadIdx = -1;
     if (d < converted.length) {
+      // A converted lead opens its deal shortly after it was qualified.
       leadIdx = converted[d] ?? 0;
       const owner = leadOwner[leadIdx] ?? 0;
       start = Math.min(now, (leadUpdated[leadIdx] ?? now) + Math.floor(rng.next() * HOUR));
-      const span = steps.reduce((a, b) => a + b, 0) + dwell;
-      const room = now - start;
-      if (span > room) {
-        // A young conversion: compress the walk into the time it had.
-        const scale = room / span;
-        for (let s = 0; s < steps.length; s++) steps[s] = Math.max(MINUTE, Math.floor((steps[s] ?? 0) * scale));
-        const needed = steps.reduce((a, b) => a + b, 0);
-        if (start + needed > now) start = now - needed;
-      }
       const person = leadPerson[leadIdx] as Person;
       const rep = reps[owner] as Rep;
       const co = leadCompany[leadIdx] ?? company(rng, person.english, INDUSTRY_TABLE.pick(rng), CITY_TABLES[rep.region].pick(rng));
       account = addAccount(rng, co, owner, start, person, leads[leadIdx]?.mobile ?? null);
     } else {
-      start = now - steps.reduce((a, b) => a + b, 0) - dwell;
+      // Other deals (referrals, repeat business) open over the half year, more of them lately.
+      start = now - Math.floor(DEAL_WINDOW_DAYS * rng.next() ** 2 * DAY);
       // A repeat deal with an existing customer, if that customer existed by then.
       const candidate = accounts.length > 0 && rng.chance(0.25) ? rng.int(0, accounts.length - 1) : -1;
       if (candidate >= 0 && (accountCreated[candidate] ?? Infinity) <= start) {
@@ -508,7 +499,8 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
         const rep = reps[owner] as Rep;
         const english = rng.chance(0.12);
         const co = company(rng, english, INDUSTRY_TABLE.pick(rng), CITY_TABLES[rep.region].pick(rng));
-        account = addAccount(rng, co, owner, start - Math.floor(rng.range(0, 60) * DAY), null, null);
+        const known = Math.max(teamCreatedMs, start - Math.floor(rng.range(0, 60) * DAY));
+        account = addAccount(rng, co, owner, Math.min(start, known), null, null);
       }
     }
     const owner = accountOwner[account] ?? 0;
@@ -516,12 +508,8 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
     const co = accountCompany[account] as Company;
     const oppId = `opp_${pad(d + 1)}`;
 
-    const times: number[] = [start];
-    let t = start;
-    for (const step of steps) {
-      t += step;
-      times.push(t);
-    }
+    const { times, outcome, closedAt } = simulateDeal(rng, start, now);
+    const stageIdx = times.length - 1;
     for (let s = 0; s <= stageIdx; s++) {
       stageHistory.push({
         id: `stg_${pad(stageHistory.length + 1)}`,
@@ -556,15 +544,16 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
         outcome === 'open'
           ? chinaDate(now + Math.floor(rng.range(7, 120) * DAY))
           : outcome === 'won'
-            ? chinaDate(times[5] ?? entered)
+            ? chinaDate(closedAt ?? entered)
             : null,
       created_at: iso(start),
-      updated_at: iso(entered),
+      // A lost deal was last touched when it was lost, after it entered its stage.
+      updated_at: iso(outcome === 'lost' ? (closedAt ?? entered) : entered),
     });
     dealStageTimes.push(times);
     dealOwner.push(owner);
     dealCompany.push(co);
-    dealEnd.push(outcome === 'lost' ? entered : now);
+    dealEnd.push(outcome === 'lost' ? (closedAt ?? entered) : now);
   }
 
   // ---- activities ----
@@ -652,6 +641,7 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
     due: number,
     status: TaskStatus,
     createdHint: number,
+    kind: TaskKind = 'custom',
   ): void => {
     const created = Math.min(now, createdHint, due - HOUR);
     const updated = status === 'open' ? created : Math.min(now, Math.max(created, due + Math.floor(rng.range(-24, 4) * HOUR)));
@@ -660,6 +650,7 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
     tasks.push({
       id: `task_${pad(tasks.length + 1)}`,
       title,
+      kind,
       lead_id: links.lead ?? null,
       opportunity_id: links.opp ?? null,
       owner_id: (reps[owner] as Rep).id,
@@ -677,7 +668,7 @@ export function generateDataset(options: GenerateOptions): SeedDataset {
     if (anyLeadOf[owner] === -1) anyLeadOf[owner] = i;
     if (lead.status === 'assigned' || lead.status === 'pending_review') {
       const assigned = leadAssigned[i] ?? now;
-      addTask(rng, owner, `首次联系：${lead.name}`, { lead: lead.id }, assigned + DAY, 'open', assigned);
+      addTask(rng, owner, `首次联系：${lead.name}`, { lead: lead.id }, assigned + DAY, 'open', assigned, 'first_contact');
     } else if (lead.status === 'contacted' || lead.status === 'qualified') {
       const touch = leadTouch[i] ?? now;
       if (rng.chance(0.3)) {

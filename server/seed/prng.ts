@@ -72,6 +72,13 @@ export class Rng {
     return -Math.log(1 - this.next()) * mean;
   }
 
+  /** Log-normal with the given median: most draws near it, a long tail above (how long things take). */
+  logNormal(median: number, sigma: number): number {
+    // Box–Muller; 1 - next() is in (0, 1], so the log is finite.
+    const z = Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+    return median * Math.exp(sigma * z);
+  }
+
   digits(count: number): string {
     let out = '';
     for (let i = 0; i < count; i++) out += String(Math.floor(this.next() * 10));

@@ -126,7 +126,7 @@ function loadsFor(data: SeedDataset, passwordHash: string): Loader[] {
     loader({
       table: 'tasks',
       columns: {
-        id: TEXT, title: TEXT, lead_id: TEXT, opportunity_id: TEXT, owner_id: TEXT, due_at: TS, status: TEXT,
+        id: TEXT, title: TEXT, kind: TEXT, lead_id: TEXT, opportunity_id: TEXT, owner_id: TEXT, due_at: TS, status: TEXT,
         created_at: TS, updated_at: TS,
       },
       rows: data.tasks,

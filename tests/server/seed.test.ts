@@ -4,10 +4,11 @@ import { openServerDb, type ServerDb } from '../../server/db/connection';
 import type { ServerDatabase } from '../../server/db/schema';
 import { verifyPassword } from '../../server/modules/auth/password';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../server/seed/demo-accounts';
-import { ensureDemoData } from '../../server/seed/demo';
+import { DEMO_LEADS, DEMO_SEED, ensureDemoData } from '../../server/seed/demo';
 import { generateDataset, type SeedDataset } from '../../server/seed/generate';
 import { SeedRefusedError, seedDatabase } from '../../server/seed/seed';
-import { LEAD_SOURCES, STAGES } from '../../shared/domain/enums';
+import { isStalling, workingDaysBetween } from '../../shared/domain/clocks';
+import { LEAD_SOURCES, STAGES, type Stage } from '../../shared/domain/enums';
 import { openTestStore, storeKinds, type TestStore } from './store-harness';
 
 // 10:00 on a Monday, China time: tasks "due today" have room after it.
@@ -83,7 +84,7 @@ describe('generateDataset', () => {
       if (l.owner_id) expect(repRegion.get(l.owner_id)).toBe(l.region_id);
       const created = Date.parse(l.created_at);
       expect(created).toBeLessThanOrEqual(NOW);
-      expect(created).toBeGreaterThan(NOW - 91 * DAY);
+      expect(created).toBeGreaterThan(NOW - 183 * DAY);
       if (l.assigned_at) expect(Date.parse(l.assigned_at)).toBeGreaterThanOrEqual(created);
       if (l.first_touch_at) expect(Date.parse(l.first_touch_at)).toBeGreaterThanOrEqual(Date.parse(l.assigned_at ?? ''));
       expect(Date.parse(l.updated_at)).toBeGreaterThanOrEqual(created);
@@ -108,16 +109,20 @@ describe('generateDataset', () => {
       expect(Date.parse(opp.stage_entered_at)).toBeLessThanOrEqual(NOW);
       expect(steps[0]?.changed_at).toBe(opp.created_at);
     }
-    // Later stages hold fewer deals than early ones.
-    const perStage = countBy(data.opportunities, (o) => o.stage);
-    expect(perStage.get('lead') ?? 0).toBeGreaterThan(perStage.get('after_sales') ?? 0);
-    expect(perStage.size).toBe(8);
+    // Open deals sit before 签约, won ones at or after it, lost ones where they were lost.
+    const signed = STAGES.indexOf('contract_signed');
+    for (const o of data.opportunities) {
+      if (o.outcome === 'won') expect(STAGES.indexOf(o.stage)).toBeGreaterThanOrEqual(signed);
+      else expect(STAGES.indexOf(o.stage)).toBeLessThan(signed);
+    }
+    expect(countBy(data.opportunities, (o) => o.stage).size).toBe(8);
   });
 
   it('keeps time consistent: nothing after now, deals after their account and lead', () => {
     const stamps = [
       ...data.leads.flatMap((l) => [l.created_at, l.updated_at]),
       ...data.opportunities.flatMap((o) => [o.created_at, o.updated_at, o.stage_entered_at]),
+      ...data.opportunities.flatMap((o) => (o.outcome === 'won' && o.expected_close_on ? [`${o.expected_close_on}T00:00:00+08:00`] : [])),
       ...data.stageHistory.map((h) => h.changed_at),
       ...data.activities.flatMap((a) => [a.occurred_at, a.created_at]),
       ...data.tasks.flatMap((t) => [t.created_at, t.updated_at]),
@@ -142,6 +147,106 @@ describe('generateDataset', () => {
     const touched = new Set(data.activities.map((a) => a.lead_id));
     for (const l of data.leads) if (l.first_touch_at) expect(touched.has(l.id)).toBe(true);
     expect(data.activities.length).toBeGreaterThan(data.leads.length);
+  });
+});
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+};
+
+/** Days each open deal has spent in its current stage at NOW, by stage. */
+function openDaysByStage(data: SeedDataset): Map<Stage, number[]> {
+  const out = new Map<Stage, number[]>();
+  for (const o of data.opportunities) {
+    if (o.outcome !== 'open') continue;
+    out.set(o.stage, [...(out.get(o.stage) ?? []), (NOW - Date.parse(o.stage_entered_at)) / DAY]);
+  }
+  return out;
+}
+
+// The cockpit's dwell views (pipeline, heat map, stalled deals) read stage_entered_at:
+// the seed must give them months of history, not a pipeline that all moved today.
+describe.each([
+  { name: '100,000-lead scale (sampled at 20,000)', leads: 20_000, seed: 1 },
+  { name: 'small demo (npm start)', leads: DEMO_LEADS, seed: DEMO_SEED },
+])('deal history over months: $name', ({ leads, seed }) => {
+  let data: SeedDataset;
+  beforeAll(() => {
+    data = generateDataset({ leads, seed, now: NOW });
+  });
+
+  it('spreads leads and deals over the past half year', () => {
+    const leadAges = data.leads.map((l) => (NOW - Date.parse(l.created_at)) / DAY);
+    expect(Math.max(...leadAges)).toBeGreaterThan(150);
+    expect(quantile(leadAges, 0.5)).toBeGreaterThan(30);
+    const dealAges = data.opportunities.map((o) => (NOW - Date.parse(o.created_at)) / DAY);
+    expect(Math.max(...dealAges)).toBeGreaterThan(120);
+  });
+
+  it('has days in stage from hours to weeks, not all near zero', () => {
+    const days = [...openDaysByStage(data).values()].flat();
+    expect(days.length).toBeGreaterThan(data.opportunities.length * 0.3);
+    expect(Math.min(...days)).toBeLessThan(1);
+    expect(quantile(days, 0.1)).toBeLessThan(3);
+    expect(quantile(days, 0.9)).toBeGreaterThan(14);
+    expect(Math.max(...days)).toBeGreaterThan(30);
+    for (const d of days) expect(d).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps 报价发送 and 样品交付 slower than the early stages', () => {
+    const byStage = openDaysByStage(data);
+    const med = (stage: Stage): number => median(byStage.get(stage) ?? []);
+    for (const stage of ['lead', 'first_contact', 'needs_confirmed', 'quote_sent', 'sample_delivered'] as const) {
+      expect(byStage.get(stage)?.length ?? 0).toBeGreaterThan(0);
+    }
+    // The slow stages sit past the 5-working-day stall mark at the median; the first one does not.
+    expect(med('quote_sent')).toBeGreaterThan(7);
+    expect(med('sample_delivered')).toBeGreaterThan(7);
+    expect(med('lead')).toBeLessThan(5);
+    expect(med('quote_sent')).toBeGreaterThan(2 * med('lead'));
+    expect(med('sample_delivered')).toBeGreaterThan(2 * med('lead'));
+  });
+
+  it('leaves some open deals stalled well past 5 working days, and most not', () => {
+    const open = data.opportunities.filter((o) => o.outcome === 'open');
+    const now = new Date(NOW);
+    const stalled = open.filter((o) => isStalling({ outcome: o.outcome, stageEnteredAt: o.stage_entered_at }, now));
+    const longStalled = open.filter((o) => workingDaysBetween(new Date(o.stage_entered_at), now) >= 15);
+    expect(longStalled.length).toBeGreaterThan(0);
+    expect(stalled.length).toBeLessThan(open.length * 0.6);
+    expect(stalled.length).toBeGreaterThan(open.length * 0.1);
+  });
+
+  it('dates every deal stage_entered_at at its last stage_history row, and closes won and lost deals in the past', () => {
+    const last = new Map<string, string>();
+    for (const h of data.stageHistory) {
+      const seen = last.get(h.opportunity_id);
+      if (!seen || Date.parse(h.changed_at) > Date.parse(seen)) last.set(h.opportunity_id, h.changed_at);
+    }
+    for (const o of data.opportunities) {
+      expect(o.stage_entered_at).toBe(last.get(o.id));
+      expect(Date.parse(o.updated_at)).toBeGreaterThanOrEqual(Date.parse(o.stage_entered_at));
+      expect(Date.parse(o.updated_at)).toBeLessThanOrEqual(NOW);
+    }
+    for (const h of data.stageHistory) expect(Date.parse(h.changed_at)).toBeLessThanOrEqual(NOW);
+    const closed = data.opportunities.filter((o) => o.outcome !== 'open');
+    expect(new Set(closed.map((o) => o.outcome))).toEqual(new Set(['won', 'lost']));
+    // Some closed long ago, not all in the last days.
+    expect(closed.some((o) => NOW - Date.parse(o.updated_at) > 60 * DAY)).toBe(true);
+    const today = new Date(NOW + CHINA).toISOString().slice(0, 10);
+    for (const o of closed.filter((c) => c.outcome === 'won')) expect((o.expected_close_on ?? '') <= today).toBe(true);
+  });
+
+  it("marks each lead's 首次联系 task as the first-contact kind, and no other", () => {
+    for (const t of data.tasks) {
+      expect(t.kind).toBe(t.title.startsWith('首次联系：') && t.lead_id !== null ? 'first_contact' : 'custom');
+    }
+    expect(data.tasks.some((t) => t.kind === 'first_contact')).toBe(true);
   });
 });
 
@@ -245,6 +350,8 @@ describe.each(storeKinds())('seedDatabase on %s', (kind) => {
     expect(opps.map((o) => ({ ...o, amount: Number(o.amount).toFixed(2) }))).toEqual(
       expected.opportunities.map((o) => ({ id: o.id, amount: o.amount, expected_close_on: o.expected_close_on, stage: o.stage })),
     );
+    const kinds = await store.db.selectFrom('tasks').select(['id', 'kind']).where('kind', '=', 'first_contact').orderBy('id').execute();
+    expect(kinds.map((t) => t.id)).toEqual(expected.tasks.filter((t) => t.kind === 'first_contact').map((t) => t.id));
     const lastStep = await sql<{ ok: boolean }>`
       select bool_and(o.stage_entered_at = h.changed_at and o.stage = h.to_stage) as ok
       from opportunities o
