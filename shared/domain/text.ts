@@ -53,30 +53,46 @@ export function checkedPerEntry<T extends z.ZodType>(schema: T): T {
 /**
  * Finds the first string (value or object key) the store cannot hold, walking
  * `value` deeply, and returns its dotted path ('(root)' for the value itself).
- * With a schema, parts declared `checkedPerEntry` are skipped.
+ * With a schema, parts declared `checkedPerEntry` are skipped. Iterative, so
+ * input nested thousands deep cannot exhaust the stack.
  */
-export function findUnstorable(value: unknown, schema?: z.ZodType, path: readonly (string | number)[] = []): string | null {
-  if (schema && deferred.has(schema)) return null;
-  const inner = schema ? unwrap(schema) : undefined;
-  if (inner && deferred.has(inner)) return null;
-  if (typeof value === 'string') return isStorableText(value) ? null : pathText(path);
-  if (Array.isArray(value)) {
-    const element = inner instanceof z.ZodArray ? (inner.element as z.ZodType) : undefined;
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], element, [...path, i]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    const shape = inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>) : undefined;
-    for (const [key, child] of Object.entries(value)) {
-      if (!isStorableText(key)) return pathText([...path, key]);
-      const found = findUnstorable(child, shape?.[key], [...path, key]);
-      if (found) return found;
+export function findUnstorable(value: unknown, schema?: z.ZodType): string | null {
+  const stack: Frame[] = [{ value, schema, key: null, parent: null }];
+  for (let frame = stack.pop(); frame; frame = stack.pop()) {
+    if (frame.schema && deferred.has(frame.schema)) continue;
+    const inner = frame.schema ? unwrap(frame.schema) : undefined;
+    if (inner && deferred.has(inner)) continue;
+    const v = frame.value;
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) return pathOf(frame);
+    } else if (Array.isArray(v)) {
+      const element = inner instanceof z.ZodArray ? (inner.element as z.ZodType) : undefined;
+      // Pushed last-first, so the first offending element is the one reported.
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], schema: element, key: i, parent: frame });
+    } else if (v !== null && typeof v === 'object') {
+      const shape = inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>) : undefined;
+      const entries = Object.entries(v);
+      for (const [key] of entries) if (!isStorableText(key)) return pathOf({ value: null, schema: undefined, key, parent: frame });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i] as [string, unknown];
+        stack.push({ value: child, schema: shape?.[key], key, parent: frame });
+      }
     }
   }
   return null;
+}
+
+interface Frame {
+  value: unknown;
+  schema: z.ZodType | undefined;
+  key: string | number | null;
+  parent: Frame | null;
+}
+
+function pathOf(frame: Frame): string {
+  const keys: (string | number)[] = [];
+  for (let f: Frame | null = frame; f && f.key !== null; f = f.parent) keys.unshift(f.key);
+  return keys.length === 0 ? '(root)' : keys.join('.');
 }
 
 /** Sees through optional/nullable/default wrappers to the schema that shapes the value. */
@@ -88,10 +104,6 @@ function unwrap(schema: z.ZodType): z.ZodType {
     else break;
   }
   return s;
-}
-
-function pathText(path: readonly (string | number)[]): string {
-  return path.length === 0 ? '(root)' : path.join('.');
 }
 
 /** Replaces what the store cannot hold, for echoing a refused value back into a log or record. */

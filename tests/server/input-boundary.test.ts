@@ -82,6 +82,27 @@ describe.each(storeKinds())('input boundary on %s', (kind) => {
     expect(response.body.lastMutationId).toBe(6);
   });
 
+  it('rejects arguments nested far deeper than a call stack as a validation of that entry, not a 500', async () => {
+    const c = newCockpit();
+    // Written out by hand: JSON.stringify itself could not nest this deep.
+    const depth = 20_000;
+    const deep = `${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}`;
+    const entries = [mutation(c, 'lead.create@1', { ...createLead('深'), extra: '§' }), mutation(c, 'lead.create@1', createLead('浅'))];
+    const payload = JSON.stringify({ protocolVersion: SYNC_PROTOCOL_VERSION, schemaVersion: SYNC_SCHEMA_VERSION, clientId: c.clientId, mutations: entries }).replace('"§"', deep);
+    const response = await team.app.inject({
+      method: 'POST',
+      url: '/sync/push',
+      headers: { ...bearer(team.tokens.rep1), 'content-type': 'application/json' },
+      payload,
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as { results: { status: string; code: string | null }[] };
+    expect(body.results.map((r) => [r.status, r.code])).toEqual([
+      ['rejected', 'validation'],
+      ['applied', null],
+    ]);
+  });
+
   it('rejects an entry that can never apply and applies the one behind it; a retry answers the same', async () => {
     const c = newCockpit();
     const good = createLead('李雷');

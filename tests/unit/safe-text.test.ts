@@ -29,6 +29,14 @@ describe('storable text', () => {
     expect(findUnstorable({ n: 1, b: true, z: null, s: 'fine' })).toBeNull();
   });
 
+  it('walks input nested far deeper than the call stack', () => {
+    let deep: unknown = 'bottom\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const found = findUnstorable({ args: deep });
+    expect(found?.startsWith('args.0.0.')).toBe(true);
+    expect(found?.split('.')).toHaveLength(100_001);
+  });
+
   it('skips the parts a schema leaves to a per-entry check', () => {
     const schema = z.object({ id: z.number(), rest: checkedPerEntry(z.unknown()), name: z.string() });
     expect(findUnstorable({ id: 1, rest: { x: '\u0000' }, name: 'n' }, schema)).toBeNull();
