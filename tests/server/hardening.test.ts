@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CopyOut } from '../../server/db/copy-out';
 import { installProcessGuard, type GuardedProcess } from '../../server/process-guard';
 import { createLocalCommitBus } from '../../server/sync/commit-bus';
+import { LiveHub } from '../../server/sync/live-hub';
 import { ErrorBodySchema } from '../../shared/api/errors';
 import { SnapshotManifestSchema, SnapshotTrailerSchema, SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, type SnapshotManifest } from '../../shared/sync/protocol';
 import { bearer } from './fixtures';
@@ -198,5 +199,24 @@ describe('the local commit bus', () => {
     expect(() => bus.publish(7)).not.toThrow();
     expect(seen).toEqual([7]);
     expect(reported).toEqual(['listener failed for seq 7']);
+  });
+});
+
+describe('the live hub', () => {
+  it('logs the pokes it drops when the store fails, and keeps its sockets', async () => {
+    const doomed = await openTestStore('pglite');
+    const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+    const hub = new LiveHub(doomed.db, { coalesceMs: 1, log });
+    const socket = { send: vi.fn(), close: vi.fn() };
+    hub.add(socket, { userId: 'u1', role: 'rep', regionId: 'r1', managedRegionIds: [] }, { tokenHash: 'h', userId: 'u1', expiresAt: new Date(Date.now() + 60_000) }, null);
+    await doomed.close();
+    hub.notify(5);
+    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), 'live pokes dropped'));
+    await hub.checkSessions();
+    expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), 'live sockets: session check failed');
+    expect(socket.close).not.toHaveBeenCalled();
+    expect(hub.size).toBe(1);
+    await hub.close();
+    expect(socket.close).toHaveBeenCalledWith(1001, 'server shutting down');
   });
 });
