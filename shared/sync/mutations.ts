@@ -96,6 +96,7 @@ function mayEdit(ctx: MutatorContext, ownerId: string | null): boolean {
 const LEAD_EDITABLE = ['name', 'mobile', 'company', 'city', 'need'] as const;
 type LeadEditable = (typeof LEAD_EDITABLE)[number];
 
+/** What a user may write into a lead's editable fields (the mobile by the shared phone rule). */
 export const LeadPatchSchema = z
   .object({
     name: LeadSchema.shape.name,
@@ -106,6 +107,9 @@ export const LeadPatchSchema = z
   })
   .partial()
   .strict();
+
+/** The values the user saw: whatever the lead holds, even a mobile from before the phone rule. */
+const LeadBaseSchema = LeadSchema.pick({ name: true, mobile: true, company: true, city: true, need: true }).partial().strict();
 
 export const mutators = {
   'lead.create@1': define({
@@ -145,7 +149,7 @@ export const mutators = {
    * otherwise the last writer wins per field.
    */
   'lead.update@1': define({
-    args: z.object({ leadId: IdSchema, patch: LeadPatchSchema, base: LeadPatchSchema }),
+    args: z.object({ leadId: IdSchema, patch: LeadPatchSchema, base: LeadBaseSchema }),
     needs: (a) => ({ lead: a.leadId }),
     plan(ctx, args, rows) {
       const lead = rows.lead;

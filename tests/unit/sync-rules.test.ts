@@ -174,6 +174,9 @@ describe('lead.update@1 field conflicts', () => {
       expect(update(good).success).toBe(true);
       expect(create(good).success).toBe(true);
     }
+    // The value the user saw may be anything the lead holds; only what they write is held to the rule.
+    const fixing = m.args.safeParse({ leadId: 'lead_1', patch: { mobile: '13912345678' }, base: { mobile: 'abc' } });
+    expect(fixing.success).toBe(true);
   });
 
   it('rejects unknown fields at the schema', () => {
