@@ -3,6 +3,7 @@ import { firstResponseClock } from '../../shared/domain/clocks';
 import {
   agendaRequest,
   CARD_PAGE,
+  clampAll,
   CARD_PREVIEW,
   clampPage,
   COLLAPSED,
@@ -29,6 +30,9 @@ describe('agenda card paging', () => {
     expect(clampPage({ expanded: true, page: 4 }, 2 * CARD_PAGE + 1)).toEqual({ expanded: true, page: 3 });
     expect(clampPage({ expanded: true, page: 2 }, 0)).toEqual({ expanded: true, page: 1 });
     expect(clampPage(COLLAPSED, 0)).toBe(COLLAPSED);
+    const paging = { firstResponse: COLLAPSED, tasksDue: { expanded: true, page: 2 }, stallingDeals: COLLAPSED, meetingsToday: COLLAPSED };
+    expect(clampAll(paging, { firstResponse: 0, tasksDue: 2 * CARD_PAGE, stallingDeals: 0, meetingsToday: 0 })).toBe(paging);
+    expect(clampAll(paging, { firstResponse: 0, tasksDue: CARD_PAGE, stallingDeals: 0, meetingsToday: 0 }).tasksDue).toEqual({ expanded: true, page: 1 });
   });
   it('offers "show all" only when the total exceeds the preview', () => {
     expect(hasMore(CARD_PREVIEW)).toBe(false);

@@ -1,6 +1,6 @@
 import { ActionIcon, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { IconCalendarEvent, IconCheck, IconChecklist, IconClockHour4, IconHourglassLow, type Icon } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../../../shared/domain/entities';
 import type { AgendaSection, SubjectRef } from '../../../../shared/ipc/contract';
@@ -17,7 +17,7 @@ import { useToast } from '../../ui/toasts';
 import { ViewHeader } from '../../ui/ViewHeader';
 import { AttentionBadge } from '../attention/AttentionBadge';
 import { DealDrawer } from '../pipeline/DealDrawer';
-import { agendaRequest, CARD_PAGE, clampPage, COLLAPSED, FIRST_RESPONSE_COLOR, firstResponseLabel, hasMore, type CardPaging } from './agenda-model';
+import { agendaRequest, CARD_PAGE, clampAll, COLLAPSED, FIRST_RESPONSE_COLOR, firstResponseLabel, hasMore, type CardPaging } from './agenda-model';
 import { LeadDrawerById } from './LeadDrawerById';
 
 const ALL_COLLAPSED: Record<AgendaSection, CardPaging> = {
@@ -40,9 +40,21 @@ export function AgendaView() {
     else if (subject?.kind === 'deal') setOpenDeal(subject.id);
   };
   const data = agenda.data;
+  useEffect(() => {
+    // Items done or moved on can leave an open card past its last page: step back to the last one.
+    if (data)
+      setPaging((p) =>
+        clampAll(p, {
+          firstResponse: data.firstResponse.total,
+          tasksDue: data.tasksDue.total,
+          stallingDeals: data.stallingDeals.total,
+          meetingsToday: data.meetingsToday.total,
+        }),
+      );
+  }, [data]);
   const card = (section: AgendaSection) => ({
     total: data?.[section].total ?? 0,
-    paging: clampPage(paging[section], data?.[section].total ?? 0),
+    paging: paging[section],
     onPaging: (next: CardPaging) => setPaging((p) => ({ ...p, [section]: next })),
   });
 

@@ -1,5 +1,5 @@
 import type { FirstResponseState } from '../../../../shared/domain/clocks';
-import type { AgendaSection, FirstResponseClockView, IpcRequest } from '../../../../shared/ipc/contract';
+import { AGENDA_SECTIONS, type AgendaSection, type FirstResponseClockView, type IpcRequest } from '../../../../shared/ipc/contract';
 
 /** Rows a card shows before "show all"; then it pages this many at a time. */
 export const CARD_PREVIEW = 8;
@@ -32,6 +32,16 @@ export function clampPage(paging: CardPaging, total: number): CardPaging {
   if (!paging.expanded) return paging;
   const last = Math.max(1, Math.ceil(total / CARD_PAGE));
   return paging.page > last ? { ...paging, page: last } : paging;
+}
+
+/** Every card's paging kept within its total; the same object when nothing had to move (no re-render). */
+export function clampAll(paging: Record<AgendaSection, CardPaging>, totals: Record<AgendaSection, number>): Record<AgendaSection, CardPaging> {
+  let next = paging;
+  for (const section of AGENDA_SECTIONS) {
+    const clamped = clampPage(paging[section], totals[section]);
+    if (clamped !== paging[section]) next = { ...next, [section]: clamped };
+  }
+  return next;
 }
 
 /** Whether a card has more than it shows collapsed. */
