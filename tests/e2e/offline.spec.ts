@@ -229,6 +229,13 @@ test('a rep’s edit made online reaches the server and survives a reload; bad i
   await expect(drawer.getByText('请输入姓名（最多 100 个字符）。')).toBeVisible();
   await expect(page.getByTestId('sync-pending')).toHaveCount(0);
   await drawer.getByLabel('姓名').fill(lead.name);
+  // So is a mobile that is no phone number, by the same shared rule the server applies.
+  const mobile = await drawer.getByLabel('手机').inputValue();
+  await drawer.getByLabel('手机').fill('abc');
+  await drawer.getByRole('button', { name: '保存修改' }).click();
+  await expect(drawer.getByText('请输入电话号码：5–15 位数字，中间可用空格或短横线，可以 + 开头。')).toBeVisible();
+  await expect(page.getByTestId('sync-pending')).toHaveCount(0);
+  await drawer.getByLabel('手机').fill(mobile);
 
   await drawer.getByLabel('城市').fill(city);
   await screenshot(page, 'zh-lead-drawer', { fullPage: false });
