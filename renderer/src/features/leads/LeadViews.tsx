@@ -148,7 +148,7 @@ function LeadTable({ scope, leads, clocks, onOpen }: { scope: Scope; leads: Lead
       </Table.Thead>
       <Table.Tbody>
         {leads.map((lead) => {
-          const since = Date.parse(lead.assignedAt ?? lead.createdAt);
+          const since = Date.parse(clocks[lead.id]?.startedAt ?? lead.createdAt);
           // The manager's 2 h decision window opens when the lead tripped the breaker (the read model's clock).
           const decideBy = Date.parse(clocks[lead.id]?.decideBy ?? lead.updatedAt);
           return (
