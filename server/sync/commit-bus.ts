@@ -50,20 +50,76 @@ export function createLocalCommitBus(report: BusErrorReporter = toStderr): Commi
   };
 }
 
+/** Waits between attempts to win back a lost LISTEN connection: quick at first, then every 10 s. */
+const RELISTEN_DELAYS_MS = [250, 1000, 3000, 10_000];
+
 export async function createPostgresCommitBus(databaseUrl: string, onError: BusErrorReporter): Promise<CommitBus> {
   const listeners = new Set<(seq: number) => void>();
-  const listener = new pg.Client({ connectionString: databaseUrl });
   const publisher = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  listener.on('notification', (n) => {
+  publisher.on('error', (error) => onError(error, 'NOTIFY connection failed'));
+  let closed = false;
+  let listener: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let attempts = 0;
+
+  const onNotification = (n: pg.Notification): void => {
     const seq = Number(n.payload);
     if (Number.isInteger(seq)) deliver(listeners, seq, onError);
     else onError(new Error(`payload ${JSON.stringify(n.payload)} is not a seq`), `notification on ${n.channel} ignored`);
-  });
-  listener.on('error', (error) => onError(error, 'LISTEN connection failed; commits on other instances poke no cockpits here'));
-  publisher.on('error', (error) => onError(error, 'NOTIFY connection failed'));
-  await listener.connect();
-  await listener.query(`LISTEN ${CHANNEL}`);
-  let closed = false;
+  };
+
+  /**
+   * A LISTEN connection lost (Postgres restarted, the backend terminated) is
+   * replaced, so commits on other instances poke this instance's cockpits
+   * again. Commits made meanwhile send no poke here: the cockpits' 30 s poll
+   * finds them.
+   */
+  const lost = (client: pg.Client): void => {
+    if (closed || listener !== client) return;
+    listener = null;
+    client.off('notification', onNotification);
+    client.end().catch((error: unknown) => onError(error, 'closing the lost LISTEN connection failed'));
+    const delay = RELISTEN_DELAYS_MS[Math.min(attempts, RELISTEN_DELAYS_MS.length - 1)] ?? 10_000;
+    attempts++;
+    retry = setTimeout(() => {
+      retry = null;
+      listen().then(
+        () => {
+          attempts = 0;
+        },
+        (error: unknown) => onError(error, 'LISTEN reconnect failed; trying again'),
+      );
+    }, delay);
+    retry.unref();
+  };
+
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    client.on('notification', onNotification);
+    client.on('error', (error) => {
+      onError(error, 'LISTEN connection failed; reconnecting');
+      lost(client);
+    });
+    client.on('end', () => lost(client));
+    listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      lost(client);
+      throw error;
+    }
+  };
+
+  try {
+    await listen();
+  } catch (error) {
+    // At start a store that cannot be reached is the caller's to report, not something to retry.
+    closed = true;
+    if (retry) clearTimeout(retry);
+    await publisher.end().catch((e: unknown) => onError(e, 'closing the NOTIFY pool failed'));
+    throw error;
+  }
   return {
     publish(seq) {
       if (closed) return;
@@ -79,7 +135,10 @@ export async function createPostgresCommitBus(databaseUrl: string, onError: BusE
     async close() {
       closed = true;
       listeners.clear();
-      await listener.end().catch((error: unknown) => onError(error, 'closing the LISTEN connection failed'));
+      if (retry) clearTimeout(retry);
+      const client = listener;
+      listener = null;
+      await client?.end().catch((error: unknown) => onError(error, 'closing the LISTEN connection failed'));
       await publisher.end().catch((error: unknown) => onError(error, 'closing the NOTIFY pool failed'));
     },
   };

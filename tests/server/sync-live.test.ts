@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../server/app';
 import { createLocalCommitBus, createPostgresCommitBus, type CommitBus } from '../../server/sync/commit-bus';
@@ -260,6 +261,7 @@ describe.each(storeKinds())('live socket sessions on %s', (kind) => {
 });
 
 describe.runIf(process.env.DATABASE_URL)('live pokes across two server instances on one Postgres', () => {
+  const busBReports: string[] = [];
   let database: TestDatabase;
   const stores: ServerDb[] = [];
   const buses: CommitBus[] = [];
@@ -274,7 +276,7 @@ describe.runIf(process.env.DATABASE_URL)('live pokes across two server instances
     const storeB = await openServerDb(database.options);
     stores.push(storeA, storeB);
     const busA = await createPostgresCommitBus(databaseUrl, () => undefined);
-    const busB = await createPostgresCommitBus(databaseUrl, () => undefined);
+    const busB = await createPostgresCommitBus(databaseUrl, (_error, what) => busBReports.push(what));
     buses.push(busA, busB);
     a = await buildSyncTeam(storeA, busA);
     b = buildApp({ db: storeB.db, store: 'postgres', version: 'test' });
@@ -297,6 +299,34 @@ describe.runIf(process.env.DATABASE_URL)('live pokes across two server instances
       expect(pushed.status).toBe(200);
       const poke = await onB.next();
       expect(poke).toEqual({ t: 'poke', seq: pushed.body.results[0]?.seq });
+    } finally {
+      onB.close();
+    }
+  });
+
+  it('wins back a LISTEN connection Postgres terminated, so instance B is poked again', async () => {
+    const db = stores[0]?.db;
+    if (!db) throw new Error('no store');
+    const listenPids = async (): Promise<number[]> => {
+      const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`.execute(db);
+      return rows.map((r) => r.pid).sort();
+    };
+    const before = await listenPids();
+    expect(before).toHaveLength(2);
+    // Terminate both instances' LISTEN connections, as a Postgres restart would.
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`.execute(db);
+    await vi.waitFor(async () => {
+      const after = await listenPids();
+      expect(after).toHaveLength(2);
+      expect(after.some((pid) => before.includes(pid))).toBe(false);
+    }, { timeout: 20_000, interval: 100 });
+    expect(busBReports).toContain('LISTEN connection failed; reconnecting');
+    const onB = await LiveClient.connect(bUrl, a.tokens.rep1);
+    try {
+      const c = newCockpit();
+      const pushed = await push(a.app, a.tokens.rep1, c, [mutation(c, 'lead.create@1', lead())]);
+      expect(pushed.status).toBe(200);
+      expect(await onB.next()).toEqual({ t: 'poke', seq: pushed.body.results[0]?.seq });
     } finally {
       onB.close();
     }
