@@ -509,6 +509,25 @@ describe.each(storeKinds())('one scope rule on %s', (kind) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('sends a lead to its owner in every status, pending review included, by the SQL filter as by the rule', async () => {
+    const db = store.db;
+    await resetStore(db);
+    await db.insertInto('regions').values(REGIONS.map((id) => ({ id, name: `Region ${id}` }))).execute();
+    await db.insertInto('users').values({ id: 'owner', email: 'owner@scope.example.com', display_name: 'owner', role: 'rep', team_id: null, region_id: 'r1', password_hash: 'x', updated_at: base }).execute();
+    for (const status of LEAD_STATUSES) {
+      // In another region than the owner's, so only ownership can show it.
+      await db
+        .insertInto('leads')
+        .values({ id: `lead_${status}`, name: status, mobile: null, company: null, city: null, source: 'website_form', need: 'quote', status, owner_id: 'owner', region_id: 'r2', created_at: base, assigned_at: base, first_touch_at: null, updated_at: base, version: 0 })
+        .execute();
+    }
+    const viewer = await loadViewer(db, 'owner');
+    if (!viewer) throw new Error('owner missing');
+    const snap = await snapshotRows(store, viewer, 1000);
+    expect([...snap.set.lead.keys()].sort()).toEqual(LEAD_STATUSES.map((st) => `lead_${st}`).sort());
+    for (const status of LEAD_STATUSES) expect(canSee(viewer, placeOf('lead', { ownerId: 'owner', regionId: 'r2', status })), status).toBe(true);
+  });
+
   it.each(SEEDS)('TypeScript rule, SQL, snapshots, pulls and grants agree for every entity (seed %i)', async (seed) => {
     const rng = prng(seed);
     const db = store.db;
