@@ -12,7 +12,8 @@ export default defineConfig({
     build: {
       // Dependencies (better-sqlite3 above all: a native addon) stay in node_modules.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve('main/shell/index.ts') } },
+      // engine: the utility process that runs the cockpit's services (main/shell/engine-process.ts forks it).
+      rollupOptions: { input: { index: resolve('main/shell/index.ts'), engine: resolve('main/engine/utility-entry.ts') } },
     },
   },
   preload: {

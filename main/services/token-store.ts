@@ -10,11 +10,12 @@ export interface TokenStore {
 
 /**
  * How the token is turned into file content. The web host keeps it as is
- * (file mode 0600); the Electron shell passes an OS-keychain codec (safeStorage).
+ * (file mode 0600); the Electron shell encrypts it with the OS keychain
+ * (safeStorage), which the engine reaches across its port, hence a promise.
  */
 export interface TokenCodec {
-  encode(token: string): string;
-  decode(stored: string): string;
+  encode(token: string): string | Promise<string>;
+  decode(stored: string): string | Promise<string>;
 }
 
 export const plainTokenCodec: TokenCodec = { encode: (t) => t, decode: (s) => s };
@@ -45,7 +46,7 @@ export class FileTokenStore implements TokenStore {
     }
     if (!stored) return null;
     try {
-      const token = this.#codec.decode(stored);
+      const token = await this.#codec.decode(stored);
       return token || null;
     } catch {
       // A token another OS account or keychain encrypted is useless here: sign in again.
@@ -56,7 +57,7 @@ export class FileTokenStore implements TokenStore {
   async write(token: string): Promise<void> {
     await mkdir(dirname(this.#file), { recursive: true });
     const temp = `${this.#file}.${process.pid}.tmp`;
-    await writeFile(temp, this.#codec.encode(token), { mode: 0o600 });
+    await writeFile(temp, await this.#codec.encode(token), { mode: 0o600 });
     // mode applies only to new files; a leftover temp file keeps its old mode.
     await chmod(temp, 0o600);
     await rename(temp, this.#file);

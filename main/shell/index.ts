@@ -2,11 +2,12 @@ import { app, BrowserWindow, dialog, nativeTheme, powerMonitor, session as elect
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Settings } from '../../shared/ipc/contract';
-import { createDispatcher } from '../ipc/dispatch';
-import { createAppServices, type AppServices } from '../services/app-services';
+import type { EngineClient } from '../engine/engine-client';
+import type { AppEventListener } from '../services/app-events';
 import { resolveDataDir } from '../services/data-dir';
 import { consoleLogger as log } from '../services/logger';
 import { checkForUpdates } from './auto-update';
+import { startEngineProcess } from './engine-process';
 import { forwardEvents, mainFrameOf, registerIpcBridge } from './ipc-bridge';
 import { resolveNativeBinding } from './native-binding';
 import { installNavigationGuards } from './navigation-guard';
@@ -16,19 +17,25 @@ import { loadWindowState, trackWindowState, windowStateFile } from './window-sta
 import { createTray } from './tray';
 
 /**
- * The Electron shell: the only code that touches Electron. It runs the same
- * services as the web host and carries the IPC contract over ipcMain.
+ * The Electron shell: the only code that touches Electron. It keeps windows,
+ * tray and login item here, runs the cockpit's engine (the same one the web
+ * host runs) in a utility process, and carries the IPC contract between them.
  */
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // electron-vite serves the renderer from a dev server in `electron-vite dev`.
 const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).toString();
 const preloadFile = join(here, '../preload/index.cjs');
+const engineFile = join(here, 'engine.js');
+// An engine that keeps dying (a damaged store, a bad native build) is reported instead of restarted forever.
+const MAX_ENGINE_RESTARTS = 3;
 
 let mainWindow: BrowserWindow | null = null;
 // Held here: a Tray only referenced locally is garbage-collected and vanishes.
 let tray: Tray | null = null;
-let services: AppServices | null = null;
+let engine: EngineClient | null = null;
+let engineRestarts = 0;
+const eventListeners = new Set<AppEventListener>();
 let quitting = false;
 
 app.setName('Verity');
@@ -41,11 +48,11 @@ if (claimSingleInstance(() => mainWindow)) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('before-quit', (event) => {
-    if (quitting || !services) return;
+    if (quitting || !engine) return;
     // Close the store cleanly (WAL checkpoint) before Electron exits.
     event.preventDefault();
     quitting = true;
-    void services.close().finally(() => app.quit());
+    void engine.close().finally(() => app.quit());
   });
   app.on('web-contents-created', (_event, contents) => {
     installNavigationGuards(contents, appUrl);
@@ -98,26 +105,58 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** Forks the engine; restarts it (and reloads the window) if it dies while the app runs. */
+async function startEngine(): Promise<EngineClient> {
+  const next = startEngineProcess({
+    entryFile: engineFile,
+    init: {
+      dataDir,
+      nativeBinding: resolveNativeBinding(app.getAppPath()),
+      osLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+      transport: 'electron',
+      version: app.getVersion(),
+      serverUrl: process.env.VERITY_SERVER_URL,
+      tokenCodec: 'host',
+    },
+    codec: safeStorageCodec((message) => log.warn(message)),
+    log,
+    onUnexpectedExit: () => {
+      if (quitting) return;
+      if (engineRestarts++ >= MAX_ENGINE_RESTARTS) {
+        fail(new Error('The cockpit engine keeps stopping; see the log for why.'));
+        return;
+      }
+      startEngine().then(() => mainWindow?.webContents.reload(), fail);
+    },
+  });
+  next.subscribe((event, payload) => {
+    for (const listener of [...eventListeners]) listener(event, payload);
+  });
+  next.onSettings((settings) => applyAppearance(settings));
+  engine = next;
+  await next.ready;
+  return next;
+}
+
 async function start(): Promise<void> {
   // The renderer needs no camera, microphone, notifications prompt or the like.
   electronSession.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
-  services = await createAppServices({
-    dataDir,
-    nativeBinding: resolveNativeBinding(app.getAppPath()),
-    osLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
-    transport: 'electron',
-    version: app.getVersion(),
-    serverUrl: process.env.VERITY_SERVER_URL,
-    tokenCodec: safeStorageCodec((message) => log.warn(message)),
-    log,
-  });
-  const dispatch = createDispatcher(services.handlers, log);
-  registerIpcBridge(dispatch, mainFrameOf(() => mainWindow, appUrl));
-  forwardEvents(services.events, () => mainWindow);
-
-  applyAppearance(await services.settings.get());
-  services.settings.onChange((settings) => applyAppearance(settings));
+  await startEngine();
+  // Through whichever engine runs now (a restarted one included).
+  registerIpcBridge(
+    (call, request) => engine?.dispatch(call, request) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'The cockpit engine is starting' } }),
+    mainFrameOf(() => mainWindow, appUrl),
+  );
+  forwardEvents(
+    {
+      subscribe: (listener) => {
+        eventListeners.add(listener);
+        return () => eventListeners.delete(listener);
+      },
+    },
+    () => mainWindow,
+  );
 
   mainWindow = createWindow();
   tray = createTray(join(app.getAppPath(), 'resources', 'tray-icon.png'), {
@@ -132,7 +171,7 @@ async function start(): Promise<void> {
     if (!mainWindow) mainWindow = createWindow();
   });
   // Catch up at once after sleep or when the screen unlocks (the network may have changed meanwhile).
-  powerMonitor.on('resume', () => void services?.sync.now());
-  powerMonitor.on('unlock-screen', () => void services?.sync.now());
+  powerMonitor.on('resume', () => void engine?.dispatch('sync.now', {}));
+  powerMonitor.on('unlock-screen', () => void engine?.dispatch('sync.now', {}));
   void checkForUpdates(app.isPackaged, log);
 }

@@ -1,7 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL, type IpcResult } from '../../shared/ipc/contract';
 import type { Dispatch } from '../ipc/dispatch';
-import type { AppEvents } from '../services/app-events';
+import type { AppEventListener } from '../services/app-events';
 import { isAppUrl } from './navigation-guard';
 
 export type SenderCheck = (frame: WebFrameMain | null) => boolean;
@@ -27,8 +27,13 @@ export function registerIpcBridge(dispatch: Dispatch, isTrusted: SenderCheck): (
   return () => ipcMain.removeHandler(ELECTRON_INVOKE_CHANNEL);
 }
 
+/** Where the events come from: the engine's client (or AppEvents in-process). */
+export interface EventSource {
+  subscribe(listener: AppEventListener): () => void;
+}
+
 /** Pushes every app event to the window's renderer. */
-export function forwardEvents(events: AppEvents, getWindow: () => BrowserWindow | null): () => void {
+export function forwardEvents(events: EventSource, getWindow: () => BrowserWindow | null): () => void {
   return events.subscribe((event, payload) => {
     const win = getWindow();
     if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;

@@ -3,11 +3,17 @@ import type { TokenCodec } from '../services/token-store';
 
 const PREFIX = 'safe:v1:';
 
+/** safeStorage answers at once; the engine reaches it across its port as a TokenCodec. */
+export interface SyncTokenCodec extends TokenCodec {
+  encode(token: string): string;
+  decode(stored: string): string;
+}
+
 /**
  * Encrypts the bearer token with the OS keychain (safeStorage). Where no
  * keychain is available the token stays in the 0600 file as is, like the web host's.
  */
-export function safeStorageCodec(warn: (message: string) => void): TokenCodec {
+export function safeStorageCodec(warn: (message: string) => void): SyncTokenCodec {
   return {
     encode(token) {
       if (!safeStorage.isEncryptionAvailable()) {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL } from '../../shared/ipc/contract';
 import { AppEvents } from '../../main/services/app-events';
 import { silentLogger } from '../../main/services/logger';
+import { REP, REP_PASSWORD, startFakeTeamServer, type FakeTeamServer } from './fake-team-server';
 import { makeTempDirs } from './temp-dir';
 
 /** A minimal fake of the parts of `electron` the shell modules use. */
@@ -18,8 +19,54 @@ const fake = await vi.hoisted(async () => {
     handlers: new Map<string, (...args: unknown[]) => unknown>(),
     lock: true,
     encryption: true,
+    children: [] as FakeUtilityProcess[],
   };
   const appEmitter = new Emitter();
+
+  /** MessagePortMain: queues until started, delivers `{ data, ports }` events asynchronously, copies like structured clone. */
+  class FakePortMain extends Emitter {
+    other: FakePortMain | null = null;
+    started = false;
+    closed = false;
+    readonly queue: unknown[] = [];
+    postMessage(message: unknown): void {
+      const target = this.other;
+      const copy = structuredClone(message);
+      setImmediate(() => target?.deliver(copy));
+    }
+    deliver(data: unknown): void {
+      if (this.closed) return;
+      if (!this.started) this.queue.push(data);
+      else this.emit('message', { data, ports: [] });
+    }
+    start(): void {
+      this.started = true;
+      for (const data of this.queue.splice(0)) this.emit('message', { data, ports: [] });
+    }
+    close(): void {
+      this.closed = true;
+    }
+  }
+  /** A forked utility process: what it is sent arrives on `parent`, as on `process.parentPort` inside it. */
+  class FakeUtilityProcess extends Emitter {
+    pid: number | undefined = 4242;
+    readonly parent = new Emitter();
+    readonly posted: { message: unknown; ports: FakePortMain[] }[] = [];
+    constructor(readonly modulePath: string, readonly options: unknown) {
+      super();
+    }
+    postMessage(message: unknown, ports: FakePortMain[] = []): void {
+      this.posted.push({ message, ports });
+      const copy = structuredClone(message);
+      setImmediate(() => this.parent.emit('message', { data: copy, ports }));
+    }
+    kill(): boolean {
+      const pid = this.pid;
+      this.pid = undefined;
+      if (pid !== undefined) setImmediate(() => this.emit('exit', 0));
+      return true;
+    }
+  }
   return {
     state,
     app: Object.assign(appEmitter, {
@@ -40,6 +87,21 @@ const fake = await vi.hoisted(async () => {
       encryptString: (s: string) => Buffer.from(`enc(${s})`),
       decryptString: (b: Buffer) => b.toString().replace(/^enc\((.*)\)$/, '$1'),
     },
+    utilityProcess: {
+      fork: vi.fn((modulePath: string, _args: string[], options: unknown) => {
+        const child = new FakeUtilityProcess(modulePath, options);
+        state.children.push(child);
+        return child;
+      }),
+    },
+    MessageChannelMain: class {
+      readonly port1 = new FakePortMain();
+      readonly port2 = new FakePortMain();
+      constructor() {
+        this.port1.other = this.port2;
+        this.port2.other = this.port1;
+      }
+    },
   };
 });
 
@@ -49,6 +111,8 @@ vi.mock('electron', () => ({
   ipcMain: fake.ipcMain,
   shell: fake.shell,
   safeStorage: fake.safeStorage,
+  utilityProcess: fake.utilityProcess,
+  MessageChannelMain: fake.MessageChannelMain,
 }));
 
 const { clampToDisplays, loadWindowState, saveWindowState, trackWindowState, windowStateFile } = await import('../../main/shell/window-state');
@@ -57,6 +121,8 @@ const { forwardEvents, mainFrameOf, registerIpcBridge } = await import('../../ma
 const { installNavigationGuards, isAppUrl } = await import('../../main/shell/navigation-guard');
 const { safeStorageCodec } = await import('../../main/shell/safe-token-codec');
 const { resolveNativeBinding, NATIVE_BINDING_ENV } = await import('../../main/shell/native-binding');
+const { startEngineProcess } = await import('../../main/shell/engine-process');
+const { serveParentPort } = await import('../../main/engine/parent-port');
 
 type Rect = { x: number; y: number; width: number; height: number };
 const dirs = makeTempDirs();
@@ -99,6 +165,7 @@ beforeEach(() => {
   fake.state.handlers.clear();
   fake.state.lock = true;
   fake.state.encryption = true;
+  fake.state.children = [];
   fake.app.removeAllListeners();
   vi.clearAllMocks();
 });
@@ -282,5 +349,77 @@ describe('token codec and native binding', () => {
     writeFileSync(join(root, '.native', 'electron', 'better_sqlite3.node'), '');
     expect(resolveNativeBinding(root, {})).toBe(join(root, '.native', 'electron', 'better_sqlite3.node'));
     expect(() => resolveNativeBinding(root, { [NATIVE_BINDING_ENV]: join(root, 'missing.node') })).toThrow(/does not exist/);
+  });
+});
+
+describe('engine in a utility process', () => {
+  let server: FakeTeamServer;
+  beforeEach(async () => {
+    server = await startFakeTeamServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const ENTRY = '/opt/verity/out/main/engine.js';
+  const init = (dataDir: string) => ({
+    dataDir,
+    osLocale: 'zh-CN',
+    transport: 'electron' as const,
+    version: '0.1.0-test',
+    tokenCodec: 'host' as const,
+  });
+
+  it('forks the engine, bridges calls and events over its MessagePort, and encrypts the token in main', async () => {
+    const dataDir = dirs.make();
+    const onUnexpectedExit = vi.fn();
+    const engine = startEngineProcess({ entryFile: ENTRY, init: init(dataDir), codec: safeStorageCodec(() => {}), log: silentLogger, onUnexpectedExit });
+    expect(fake.utilityProcess.fork).toHaveBeenCalledWith(ENTRY, [], expect.objectContaining({ serviceName: 'Verity engine' }));
+    const child = fake.state.children[0];
+    if (!child) throw new Error('nothing was forked');
+    expect(child.posted).toHaveLength(1);
+    expect(child.posted[0]?.message).toEqual({ t: 'start', init: init(dataDir) });
+    expect(child.posted[0]?.ports).toHaveLength(1);
+
+    // Inside the utility process: the real engine entry, on the port it was handed.
+    const engineDone = serveParentPort(child.parent as unknown as Parameters<typeof serveParentPort>[0], silentLogger, { syncPollMs: 3_600_000 });
+    await engine.ready;
+
+    const win = new FakeWindow();
+    registerIpcBridge(engine.dispatch, mainFrameOf(() => asWindow(win), APP_URL));
+    forwardEvents(engine, () => asWindow(win));
+    const frame = { processId: 4, routingId: 1, url: APP_URL };
+    const invoke = (...args: unknown[]) => fake.state.handlers.get(ELECTRON_INVOKE_CHANNEL)?.({ senderFrame: frame }, ...args);
+
+    expect(await invoke('app.info', {})).toMatchObject({ ok: true, value: { transport: 'electron', dataDir } });
+    expect(await invoke('session.signIn', { serverUrl: server.url, email: REP.email, password: REP_PASSWORD })).toMatchObject({
+      ok: true,
+      value: { status: 'signed_in', user: { id: REP.id } },
+    });
+    for (let i = 0; i < 200 && !win.sent.some(([, m]) => (m as { event: string }).event === 'session.changed'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(win.sent).toContainEqual([ELECTRON_EVENT_CHANNEL, expect.objectContaining({ event: 'session.changed' })]);
+    // safeStorage ran here, in main; the engine wrote what it was given.
+    const stored = readFileSync(join(dataDir, 'session.token'), 'utf8');
+    expect(stored).toMatch(/^safe:v1:/);
+    expect(Buffer.from(stored.slice('safe:v1:'.length), 'base64').toString()).toMatch(/^enc\(tok-/);
+
+    await engine.close();
+    await engineDone;
+    expect(onUnexpectedExit).not.toHaveBeenCalled();
+  });
+
+  it('fails waiting calls and reports it when the engine process dies', async () => {
+    const onUnexpectedExit = vi.fn();
+    const engine = startEngineProcess({ entryFile: ENTRY, init: init(dirs.make()), codec: safeStorageCodec(() => {}), log: silentLogger, onUnexpectedExit });
+    const child = fake.state.children[0];
+    if (!child) throw new Error('nothing was forked');
+    const waiting = engine.dispatch('app.info', {});
+    child.emit('exit', 9);
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await engine.dispatch('app.info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await expect(engine.ready).rejects.toThrow(/exit 9/);
+    expect(onUnexpectedExit).toHaveBeenCalledWith(9);
   });
 });
