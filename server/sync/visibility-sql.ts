@@ -64,7 +64,7 @@ export interface ScopedSource extends ScopeColumns {
  */
 export function scopedSource(entity: SyncEntity): ScopedSource {
   const rule = VISIBILITY[entity];
-  const table = sql.table(`${ENTITY_TABLES[entity]}`);
+  const table = sql.table(ENTITY_TABLES[entity]);
   const from = sql`${table} t`;
   switch (rule.kind) {
     case 'everyone':
