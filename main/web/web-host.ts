@@ -8,8 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WEB_SOCKET_PATH } from '../../shared/ipc/wire';
-import { createDispatcher } from '../ipc/dispatch';
-import { createAppServices } from '../services/app-services';
+import { startInProcessEngine } from '../engine/in-process';
 import { consoleLogger, type Logger } from '../services/logger';
 import { allowedHosts, hostAllowed } from './host-header';
 import { checkRequestToken, newWebToken, tokenCookie, withoutToken } from './web-token';
@@ -85,15 +84,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
   const token = newWebToken();
 
-  const services = await createAppServices({
-    dataDir: opts.dataDir,
-    osLocale: opts.osLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
-    transport: 'web',
-    version: appVersion(),
-    serverUrl: opts.serverUrl,
+  // The same engine entry the Electron shell runs in its utility process (main/engine), here in-process.
+  const services = await startInProcessEngine(
+    { dataDir: opts.dataDir, osLocale: opts.osLocale ?? Intl.DateTimeFormat().resolvedOptions().locale, version: appVersion(), serverUrl: opts.serverUrl },
     log,
-  });
-  const dispatch = createDispatcher(services.handlers, log);
+  );
+  const dispatch = services.dispatch;
 
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, forceCloseConnections: true });
   // Known once listening (the port may be picked then); nothing is served before.
@@ -150,7 +146,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     socket.on('close', () => sockets.delete(socket));
     serveSocket(socket, dispatch, log);
   });
-  const unsubscribe = services.events.subscribe((event, payload) => {
+  const unsubscribe = services.subscribe((event, payload) => {
     for (const socket of sockets) send(socket, { t: 'event', event, payload }, log);
   });
 
