@@ -45,6 +45,9 @@ test('signs in, opens on the Agenda, and remembers the session and window across
   await expect(win.getByRole('heading', { level: 2, name: /^(Today|今日待办)$/ })).toBeVisible();
   const sandboxed = await win.evaluate(() => typeof (globalThis as { require?: unknown }).require === 'undefined');
   expect(sandboxed).toBe(true);
+  // The store and sync run in the engine's utility process, not in main (main/shell/engine-process.ts).
+  const engine = await app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().filter((m) => m.type === 'Utility').map((m) => m.name));
+  expect(engine).toContain('Verity engine');
   await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 40, width: 1111, height: 777 }));
   await app.close();
 
