@@ -297,6 +297,8 @@ test('the first sync shows its progress in parts and records, then the lists fil
       expect(steps[0]).toMatch(run.locale === 'en' ? /^preparing: Preparing/ : /^preparing: 准备中/);
       expect(steps.filter((s) => s.startsWith('no progress'))).toEqual([]);
       expect(steps.some((s) => s.startsWith('loading: '))).toBe(true);
+      // Once parts arrive it never says "preparing" again (the swap and the catch-up pull are "finishing").
+      expect(steps.slice(steps.findIndex((s) => s.startsWith('loading: '))).filter((s) => s.startsWith('preparing'))).toEqual([]);
       await expect(syncStatus(page)).toHaveAttribute('data-state', 'online');
       await expect(page.getByRole('heading', { level: 2, name: run.done })).toBeVisible();
       await expect(page.getByRole('region', { name: run.locale === 'en' ? 'Tasks due' : '到期任务' })).toBeVisible();

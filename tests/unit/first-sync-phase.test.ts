@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../shared/ipc/contract';
-import { bootstrapPercent, firstSyncPhase } from '../../renderer/src/ui/first-sync-phase';
+import { bootstrapPercent, firstSyncPhase, nextShownStatus, type ShownSyncStatus } from '../../renderer/src/ui/first-sync-phase';
 
-const status = (patch: Partial<SyncStatus>): SyncStatus => ({
+const status = (patch: Partial<ShownSyncStatus>): ShownSyncStatus => ({
   state: 'syncing',
   pendingWrites: 0,
   needsAttention: 0,
   lastSyncedAt: null,
   message: null,
   bootstrap: null,
+  loadedCopy: null,
   ...patch,
 });
 
@@ -45,5 +46,21 @@ describe('before the engine has tried', () => {
   it('is preparing, not "cannot be reached": the engine starts offline with no reason', () => {
     expect(firstSyncPhase(status({ state: 'offline', message: null }))).toEqual({ phase: 'preparing' });
     expect(firstSyncPhase(status({ state: 'offline', message: 'Cannot reach the team server' }))).toEqual({ phase: 'offline' });
+  });
+});
+
+describe('after the copy is swapped in', () => {
+  it('stays "finishing" while the pull that follows runs, then says nothing', () => {
+    const done = { partsDone: 12, partsTotal: 12, rowsDone: 100_000, rowsTotal: 100_000 };
+    const main = (patch: Partial<SyncStatus>): SyncStatus => ({ state: 'syncing', pendingWrites: 0, needsAttention: 0, lastSyncedAt: null, message: null, bootstrap: null, ...patch });
+    const loaded = nextShownStatus(null, main({ bootstrap: done }));
+    // Main clears bootstrap at the swap; the cache is not synced until lastSyncedAt is set.
+    const swapped = nextShownStatus(loaded, main({}));
+    expect(firstSyncPhase(swapped)).toMatchObject({ phase: 'finishing', percent: 100 });
+    const synced = nextShownStatus(swapped, main({ state: 'online', lastSyncedAt: '2026-12-01T10:00:00.000Z' }));
+    expect(synced.loadedCopy).toBeNull();
+    expect(firstSyncPhase(synced)).toBeNull();
+    // A fresh sign-in that has loaded nothing yet is preparing, not finishing.
+    expect(firstSyncPhase(nextShownStatus(null, main({})))).toEqual({ phase: 'preparing' });
   });
 });

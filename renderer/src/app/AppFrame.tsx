@@ -1,9 +1,8 @@
 import { AppShell, Avatar, Box, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout, IconRadar2, IconSettings } from '@tabler/icons-react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useDeferredValue, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncStatus } from '../../../shared/ipc/contract';
 import { useCall, useEvent } from '../api/hooks';
 import { AttentionProvider } from '../features/attention/AttentionProvider';
 import { AttentionView } from '../features/attention/AttentionView';
@@ -14,6 +13,7 @@ import { PipelineView } from '../features/pipeline/PipelineView';
 import { ProposalsView } from '../features/proposals/ProposalsView';
 import { ReportsView } from '../features/reports/ReportsView';
 import { SettingsView } from '../features/settings/SettingsView';
+import type { ShownSyncStatus } from '../ui/first-sync-phase';
 import { SyncBanner } from '../ui/SyncBanner';
 import { useToast } from '../ui/toasts';
 import { useApp, useSignedIn } from './app-context';
@@ -47,7 +47,7 @@ export function AppFrame() {
   const { view, navigate } = useRouter();
   const [navOpen, nav] = useDisclosure(false);
   // Held outside React state: a status event or a cache change re-renders only what reads them.
-  const [stores] = useState(() => ({ sync: createStore<SyncStatus | null>(null), data: createDataVersion() }));
+  const [stores] = useState(() => ({ sync: createStore<ShownSyncStatus | null>(null), data: createDataVersion() }));
   useSyncStatusFeed(stores.sync);
   const role = session.user.role;
   const visible = VIEWS.filter((v) => canSee(v, role));
@@ -164,7 +164,7 @@ export function AppFrame() {
 }
 
 /** What every view reads: the cache's data version, the sync status and the refused writes. */
-function FrameProviders({ data, sync, children }: { data: DataVersion; sync: Store<SyncStatus | null>; children: ReactNode }) {
+function FrameProviders({ data, sync, children }: { data: DataVersion; sync: Store<ShownSyncStatus | null>; children: ReactNode }) {
   return (
     <DataContext.Provider value={data}>
       <SyncStatusContext.Provider value={sync}>
@@ -183,7 +183,8 @@ function FrameProviders({ data, sync, children }: { data: DataVersion; sync: Sto
  */
 function AppNav({ visible, current, onOpen }: { visible: readonly ViewDef[]; current: ViewId; onOpen: (id: ViewId) => void }) {
   const { t } = useTranslation();
-  const generation = useDataGeneration();
+  // Deferred: the open view's query goes to the cockpit first, the counts right after it.
+  const generation = useDeferredValue(useDataGeneration());
   const summary = useCall('workspace.summary', {}, `${current}|${generation}`);
   const needsAttention = useSyncSelector((s) => s?.needsAttention ?? null);
   return SECTIONS.map((section) => {

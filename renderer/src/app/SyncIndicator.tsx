@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Indicator, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Loader, Stack, Text, Tooltip } from '@mantine/core';
 import { IconAlertOctagon, IconAlertTriangle, IconCloudCheck, IconCloudOff, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
 import { useContext, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,7 @@ import type { SyncStatus } from '../../../shared/ipc/contract';
 import { call } from '../api/client';
 import { useEvent } from '../api/hooks';
 import { useFormat } from '../i18n/format';
-import { bootstrapPercent } from '../ui/first-sync-phase';
+import { bootstrapPercent, nextShownStatus, type ShownSyncStatus } from '../ui/first-sync-phase';
 import type { Store } from './store';
 import { SyncStatusContext, useSync } from './sync-context';
 
@@ -14,19 +14,19 @@ import { SyncStatusContext, useSync } from './sync-context';
  * Feeds the frame's status store: one call on mount, then every pushed
  * update. Setting the store re-renders only the components that read it.
  */
-export function useSyncStatusFeed(store: Store<SyncStatus | null>): void {
+export function useSyncStatusFeed(store: Store<ShownSyncStatus | null>): void {
   useEffect(() => {
     let live = true;
     call('sync.status', {}).then(
       // A pushed event that came first is newer than this answer.
-      (s) => live && store.get() === null && store.set(s),
+      (s) => live && store.get() === null && store.set(nextShownStatus(null, s)),
       (error: unknown) => console.warn('sync.status failed; the status bar waits for the first event', error),
     );
     return () => {
       live = false;
     };
   }, [store]);
-  useEvent('sync.status', store.set);
+  useEvent('sync.status', (s) => store.set(nextShownStatus(store.get(), s)));
 }
 
 const LOOK = {
@@ -56,7 +56,7 @@ export function SyncIndicator({ onOpenAttention }: { onOpenAttention: () => void
     setSyncing(true);
     call('sync.now', {}).then(
       (s) => {
-        store.set(s);
+        store.set(nextShownStatus(store.get(), s));
         setSyncing(false);
       },
       // The failure shows in the status itself (offline, with its reason).
@@ -100,11 +100,8 @@ export function SyncIndicator({ onOpenAttention }: { onOpenAttention: () => void
           size="lg"
           variant="light"
           color={color}
-          leftSection={
-            <Indicator disabled={status.state !== 'syncing'} processing size={6} color={color} offset={-2}>
-              <Icon size={16} aria-hidden />
-            </Indicator>
-          }
+          // A spinner while syncing: a pulsing dot on the icon was clipped by the badge's edge.
+          leftSection={status.state === 'syncing' ? <Loader size={12} color={color} aria-hidden /> : <Icon size={16} aria-hidden />}
           tabIndex={0}
           data-testid="sync-state"
         >

@@ -1,11 +1,26 @@
 import type { BootstrapProgress, SyncStatus } from '../../../shared/ipc/contract';
 
 /**
+ * The sync status as the renderer shows it: main's status, plus the progress
+ * of a first copy that finished loading in this session. Main clears
+ * `bootstrap` once the copy is swapped in, but until the pull that follows
+ * ends (lastSyncedAt set) the copy is still being finished, not prepared.
+ */
+export type ShownSyncStatus = SyncStatus & { loadedCopy: BootstrapProgress | null };
+
+export function nextShownStatus(previous: ShownSyncStatus | null, status: SyncStatus): ShownSyncStatus {
+  const boot = status.bootstrap;
+  if (boot) return { ...status, loadedCopy: boot.partsTotal > 0 && boot.partsDone >= boot.partsTotal ? boot : null };
+  return { ...status, loadedCopy: status.lastSyncedAt === null ? (previous?.loadedCopy ?? null) : null };
+}
+
+/**
  * What the first copy of the team's data is doing, from the sync status:
  * - preparing: signed in, nothing copied yet and no part counted (the engine
  *   is signing in or asking the server what to send);
  * - loading: parts are counted and rows arrive;
- * - finishing: every part is in, indexes are built and the copy swapped in;
+ * - finishing: every part is in; indexes are built, the copy swapped in and
+ *   the changes made meanwhile pulled;
  * - offline: nothing copied and the server cannot be reached;
  * - null: there is a copy (or nobody is signed in): nothing to say.
  */
@@ -14,9 +29,9 @@ export type FirstSyncPhase =
   | { phase: 'loading' | 'finishing'; progress: BootstrapProgress; percent: number }
   | { phase: 'offline' };
 
-export function firstSyncPhase(status: SyncStatus | null): FirstSyncPhase | null {
+export function firstSyncPhase(status: ShownSyncStatus | null): FirstSyncPhase | null {
   if (!status || status.state === 'signed_out') return null;
-  const boot = status.bootstrap;
+  const boot = status.bootstrap ?? (status.state === 'syncing' ? status.loadedCopy : null);
   if (boot && boot.partsTotal > 0) {
     return { phase: boot.partsDone >= boot.partsTotal ? 'finishing' : 'loading', progress: boot, percent: bootstrapPercent(boot) };
   }
