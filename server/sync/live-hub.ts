@@ -6,6 +6,7 @@ import { canSee, type Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
 import { serverLoggerOptions } from '../logging';
 import type { EndedSessions } from '../modules/auth/auth.service';
+import { loadViewer } from './viewer';
 
 export interface LiveSocket {
   send(message: string): void;
@@ -169,7 +170,7 @@ export class LiveHub {
     }
     const changes = await this.#db
       .selectFrom('change_log')
-      .select(['owner_id', 'region_id', 'pool', 'prev_owner_id', 'prev_region_id', 'prev_pool'])
+      .select(['entity', 'entity_id', 'owner_id', 'region_id', 'pool', 'prev_owner_id', 'prev_region_id', 'prev_pool'])
       .where('seq', '>', from)
       .where('seq', '<=', upTo)
       .execute();
@@ -181,6 +182,9 @@ export class LiveHub {
       .execute();
     const clients = new Set(results.map((r) => r.client_id));
     this.#seenSeq = upTo;
+    // A user whose role, region or teams changed is poked with the scope they have now, not the one they connected with.
+    const movedUsers = new Set(changes.filter((ch) => ch.entity === 'user').map((ch) => ch.entity_id));
+    if (movedUsers.size > 0) await this.#refreshViewers(movedUsers);
     const message = JSON.stringify({ t: 'poke', seq: upTo } satisfies LiveMessage);
     const now = Date.now();
     for (const c of this.#connections) {
@@ -197,6 +201,20 @@ export class LiveHub {
             (ch.prev_pool !== null && canSee(c.viewer, { ownerId: ch.prev_owner_id, regionId: ch.prev_region_id, pool: ch.prev_pool })),
         );
       if (touched) this.#send(c.socket, message);
+    }
+  }
+
+  async #refreshViewers(userIds: ReadonlySet<string>): Promise<void> {
+    const fresh = new Map<string, Viewer | null>();
+    for (const id of userIds) {
+      if (![...this.#connections].some((c) => c.session.userId === id)) continue;
+      fresh.set(id, await loadViewer(this.#db, id));
+    }
+    for (const c of this.#connections) {
+      if (!fresh.has(c.session.userId)) continue;
+      const viewer = fresh.get(c.session.userId) ?? null;
+      if (viewer === null) this.#end(c, 'user deactivated');
+      else c.viewer = viewer;
     }
   }
 

@@ -101,6 +101,30 @@ describe.each(storeKinds())('live pokes on %s', (kind) => {
     }
   });
 
+  it('pokes a user with the scope they have now: a demoted manager is no longer poked for the region', async () => {
+    const admin = await insertUser(store.db, { email: 'admin2@live.example.com', role: 'admin' });
+    const adminToken = await signIn(team.app, admin.email, admin.password);
+    const boss = await insertUser(store.db, { email: 'boss@live.example.com', role: 'manager', regionId: 'r_north' });
+    await store.db.insertInto('team_managers').values({ team_id: 't_north', user_id: boss.id }).execute();
+    const bossToken = await signIn(team.app, boss.email, boss.password);
+    const live = await LiveClient.connect(url, bossToken);
+    try {
+      const demoted = await team.app.inject({ method: 'PATCH', url: `/api/users/${boss.id}`, headers: bearer(adminToken), payload: { role: 'rep' } });
+      expect(demoted.statusCode).toBe(200);
+      const change = await store.db.selectFrom('change_log').select('seq').where('entity_id', '=', boss.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(await live.next()).toEqual({ t: 'poke', seq: Number(change.seq) });
+      // rep3's new lead in 华北 is no longer this user's business: the next poke is for their own write.
+      const c3 = newCockpit();
+      await push(team.app, team.tokens.rep3, c3, [mutation(c3, 'lead.create@1', lead())]);
+      const own = newCockpit();
+      const mine = await push(team.app, bossToken, own, [mutation(own, 'lead.create@1', lead())]);
+      expect(mine.body.results[0]?.status).toBe('applied');
+      expect(await live.next()).toEqual({ t: 'poke', seq: mine.body.results[0]?.seq });
+    } finally {
+      live.close();
+    }
+  });
+
   it('refuses an upgrade without a valid token with 401, before the handshake', async () => {
     for (const headers of [{ authorization: 'Bearer not-a-real-token-at-all' }, {}]) {
       const socket = new WebSocket(`${url.replace('http', 'ws')}/sync/live`, { headers });
