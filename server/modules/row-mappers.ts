@@ -35,8 +35,3 @@ export function toTeam(row: Selectable<TeamsTable>): Team {
 export function toRegion(row: Selectable<RegionsTable>): Region {
   return { id: row.id, name: row.name };
 }
-
-/** Timestamps cross boundaries as ISO-8601 strings. */
-export function toIso(value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}

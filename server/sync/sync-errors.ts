@@ -41,21 +41,6 @@ export function checkVersions(protocolVersion: number, schemaVersion: number): v
   }
 }
 
-/**
- * Postgres error classes that may pass on retry: connection (08), transaction
- * rollback such as serialization and deadlock (40), resources (53), operator
- * intervention such as shutdown (57), plus socket errors from the driver.
- */
-export function isTransientStoreError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (/^(08|40|53|57)/.test(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
-  }
-  return /Connection terminated|connection.*(closed|ended)|PGlite is closed/i.test(error.message);
-}
-
 /** Data errors a retry can never fix: integrity (23) and data exceptions (22). */
 export function isPermanentStoreError(error: unknown): boolean {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;

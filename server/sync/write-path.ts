@@ -249,7 +249,7 @@ export async function recordUserChange(tx: Tx, user: User): Promise<number> {
 
 export async function appendChange(
   tx: Tx,
-  c: { seq: number; entity: SyncEntity; id: string; row: object | null; before: RowScope | null; after: RowScope; mutation: string | null },
+  c: { seq: number; entity: SyncEntity; id: string; row: object; before: RowScope | null; after: RowScope; mutation: string | null },
 ): Promise<void> {
   await tx
     .insertInto('change_log')
@@ -257,14 +257,14 @@ export async function appendChange(
       seq: c.seq,
       entity: c.entity,
       entity_id: c.id,
-      op: c.row ? 'upsert' : 'delete',
+      op: 'upsert',
       owner_id: c.after.ownerId,
       region_id: c.after.regionId,
       pool: c.after.pool,
       prev_owner_id: c.before?.ownerId ?? null,
       prev_region_id: c.before?.regionId ?? null,
       prev_pool: c.before ? c.before.pool : null,
-      row: c.row ? JSON.stringify({ ...c.row, version: c.seq }) : null,
+      row: JSON.stringify({ ...c.row, version: c.seq }),
       mutation: c.mutation,
     })
     .execute();

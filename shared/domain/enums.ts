@@ -73,4 +73,3 @@ export type Locale = z.infer<typeof LocaleSchema>;
 
 export const THEMES = ['light', 'dark', 'auto'] as const;
 export const ThemeSchema = z.enum(THEMES);
-export type Theme = z.infer<typeof ThemeSchema>;

@@ -85,7 +85,6 @@ export const PushResponseSchema = z.object({
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
 export const ChangeOpSchema = z.enum(['upsert', 'delete', 'evict']);
-export type ChangeOp = z.infer<typeof ChangeOpSchema>;
 
 export const ChangeSchema = z.object({
   seq: z.number().int().positive(),
@@ -163,7 +162,6 @@ export const SnapshotPartQuerySchema = z.object({
   after: IdSchema.optional(),
   until: IdSchema.optional(),
 });
-export type SnapshotPartQuery = z.infer<typeof SnapshotPartQuerySchema>;
 
 export const SnapshotHeaderSchema = z.object({
   entity: SyncEntitySchema,
