@@ -154,7 +154,8 @@ export class SyncService {
 
   async now(): Promise<SyncStatus> {
     await this.#switching;
-    await this.#current?.engine.syncNow();
+    // Asked for by the user (or after sleep): who they are is read again too.
+    await this.#current?.engine.syncNow({ refreshIdentity: true });
     return this.#status;
   }
 

@@ -98,7 +98,7 @@ export class SyncEngine {
     let last = Date.now();
     this.#wakeTimer = setInterval(() => {
       const now = Date.now();
-      if (now - last > 20_000) void this.syncNow();
+      if (now - last > 20_000) void this.syncNow({ refreshIdentity: true });
       last = now;
     }, 5_000);
     this.#pollTimer.unref();
@@ -116,9 +116,13 @@ export class SyncEngine {
     await this.#current?.catch(() => undefined);
   }
 
-  /** Runs one sync; if one is running, runs another right after it. */
-  syncNow(): Promise<void> {
+  /**
+   * Runs one sync; if one is running, runs another right after it.
+   * `refreshIdentity`: read `me` again first (the user asked, the machine woke, the socket came back).
+   */
+  syncNow(options: { refreshIdentity?: boolean } = {}): Promise<void> {
     if (!this.#running) return Promise.resolve();
+    if (options.refreshIdentity) this.#identityStale = true;
     if (this.#current) {
       this.#again = true;
       return this.#current;
@@ -299,8 +303,8 @@ export class SyncEngine {
       socket.on('open', () => {
         this.#socketOpen = true;
         this.#socketFailures = 0;
-        // Reconnected: catch up on whatever happened meanwhile.
-        void this.syncNow();
+        // Reconnected: catch up on whatever happened meanwhile, who the user is included.
+        void this.syncNow({ refreshIdentity: true });
       });
       socket.on('message', (data) => {
         const parsed = LiveMessageSchema.safeParse(safeJson(String(data)));

@@ -214,6 +214,20 @@ describe.each(storeKinds())('the cockpit knows who it is, %s server', (kind) => 
     expect(value<SyncStatus>(await dispatch('sync.status', {}))).toMatchObject({ state: 'online', pendingWrites: 0 });
   });
 
+  it('picks up an edit of the user by an admin from the live poke, without waiting for a poll', async () => {
+    const { dispatch } = await cockpit();
+    value(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep03@demo.example.com', password: DEMO_PASSWORD }));
+    value(await dispatch('sync.now', {}));
+    const admin = await signInAs(server, 'admin@demo.example.com');
+    await patchUser(server, admin, 'user_rep03', { displayName: '张伟（华东）' });
+    // No sync.now: the admin's commit pokes this cockpit; the pull brings the user row, and `me` follows.
+    const renamed = await until(
+      async () => value<SessionState>(await dispatch('session.get', {})),
+      (s) => s.status === 'signed_in' && s.user.displayName === '张伟（华东）',
+    );
+    expect(renamed).toMatchObject({ status: 'signed_in', user: { id: 'user_rep03', displayName: '张伟（华东）' } });
+  });
+
   it('a session the server ended is "signed out: sign in again"; the outbox waits for the same user', async () => {
     const { services, dispatch } = await cockpit();
     value(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep02@demo.example.com', password: DEMO_PASSWORD }));
