@@ -116,7 +116,7 @@ export default tseslint.config(
     rules: layer({
       layer: 'main/ services',
       why: 'only main/shell/ may import Electron; main/ never imports server/, renderer/ or preload/',
-      folders: ['main', 'shared'],
+      folders: ['main', 'shared', 'platform'],
       exceptFolders: ['main/shell'],
       packages: COCKPIT_SERVICES,
     }),
@@ -126,7 +126,7 @@ export default tseslint.config(
     rules: layer({
       layer: 'main/shell/',
       why: 'main/ never imports server/, renderer/ or preload/',
-      folders: ['main', 'shared'],
+      folders: ['main', 'shared', 'platform'],
       packages: [...COCKPIT_SERVICES, 'electron', 'electron-updater'],
     }),
   },
@@ -135,8 +135,18 @@ export default tseslint.config(
     rules: layer({
       layer: 'server/',
       why: 'the team server runs no Electron and no cockpit store, and never imports main/, preload/ or renderer/',
-      folders: ['server', 'shared'],
+      folders: ['server', 'shared', 'platform'],
       packages: SERVER,
+    }),
+  },
+  {
+    // Node-only helpers both Node sides need (the data-folder lock, owner-only files): no business rule here.
+    files: ['platform/**/*.ts'],
+    rules: layer({
+      layer: 'platform/',
+      why: 'platform/ holds Node helpers for main/ and server/ alike: it imports only Node and zod, never a layer above it',
+      folders: ['platform'],
+      packages: [NODE_BUILTINS, 'zod'],
     }),
   },
   {

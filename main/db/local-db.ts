@@ -3,7 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { dirname } from 'node:path';
 import { localMigrationProvider, localMigrations } from './migrations/index';
-import { makePrivateDir, makePrivateFile } from './private-files';
+import { makePrivateDir, makePrivateFile } from '../../platform/private-files';
 import type { LocalDatabase } from './schema';
 
 export interface LocalDb {

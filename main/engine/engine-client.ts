@@ -77,7 +77,7 @@ export function connectEngine(port: EnginePort, options: EngineClientOptions): E
         readyResolve();
         return;
       case 'failed':
-        log.error(`the engine could not start: ${message.message}`);
+        // Whoever awaits `ready` reports it (the web CLI in one line, the desktop in a dialog).
         readyReject(new Error(message.message));
         return;
       case 'result': {

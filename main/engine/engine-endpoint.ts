@@ -1,3 +1,4 @@
+import { FolderLockedError } from '../../platform/folder-lock';
 import { createDispatcher } from '../ipc/dispatch';
 import { createAppServices, type AppServices, type AppServicesOptions } from '../services/app-services';
 import type { Logger } from '../services/logger';
@@ -52,9 +53,10 @@ export function runEngine(port: EnginePort, init: EngineInit, log: Logger, extra
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // A start that failed was reported above and left nothing open.
+      const services = await starting.catch(() => null);
       try {
-        const services = await starting;
-        await services.close();
+        await services?.close();
       } catch (error) {
         log.error('the engine did not close cleanly', error);
       }
@@ -106,7 +108,8 @@ export function runEngine(port: EnginePort, init: EngineInit, log: Logger, extra
       post({ t: 'ready' });
     })
     .catch((error: unknown) => {
-      log.error('the engine could not start', error);
+      // A folder held by another cockpit is a refusal the host states in one line, not a fault.
+      if (!(error instanceof FolderLockedError)) log.error('the engine could not start', error);
       post({ t: 'failed', message: errorText(error) });
     });
   return closed;

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { makePrivateDir, tightenTree } from '../db/private-files';
-import { lockFolder, type FolderLock } from './folder-lock';
+import { makePrivateDir, tightenTree } from '../../platform/private-files';
+import { lockFolder, type FolderLock } from '../../platform/folder-lock';
 import type { Logger } from './logger';
 
 export const APP_FOLDER_NAME = 'Verity';

@@ -7,7 +7,7 @@ import { followersOf, isParentEntity } from '../../shared/sync/visibility';
 import { CACHE_INDEXES_DDL, CACHE_SCHEMA_VERSION, CACHE_TABLES_DDL } from './cache-schema';
 import { entityColumns, fromTableRow, toBindValues, toSnake } from './entity-columns';
 import { OUTBOX_MIGRATIONS, OutboxFromFutureError } from './outbox-schema';
-import { makePrivateFile } from '../db/private-files';
+import { makePrivateFile } from '../../platform/private-files';
 
 /**
  * The cockpit's sync storage, on the one SQLite connection the app uses:

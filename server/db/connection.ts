@@ -3,10 +3,10 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { pgliteCopyOut, postgresCopyOut, type CopyOut } from './copy-out';
-import { lockFolder, type FolderLock } from './folder-lock';
+import { lockFolder, type FolderLock } from '../../platform/folder-lock';
 import { serverMigrationProvider, serverMigrations } from './migrations/index';
 import { SerialPGliteDialect } from './pglite-dialect';
-import { makePrivateDir, tightenTree } from './private-files';
+import { makePrivateDir, tightenTree } from '../../platform/private-files';
 import type { ServerDatabase } from './schema';
 
 export type StoreKind = 'postgres' | 'pglite';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../../main/services/folder-lock';
+import { LOCK_FILE } from '../../platform/folder-lock';
 import { makeTempDirs } from './temp-dir';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import { chmodSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDataDir, defaultDataDir, localDbFile, readFlag, resolveDataDir } from '../../main/services/data-dir';
-import { FolderLockedError, LOCK_FILE } from '../../main/services/folder-lock';
+import { FolderLockedError, LOCK_FILE } from '../../platform/folder-lock';
 import { silentLogger } from '../../main/services/logger';
 import { syncFiles } from '../../main/sync/sync-store';
 import { makeTempDirs } from './temp-dir';

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openServerDb, type StoreLogger } from '../../server/db/connection';
-import { FolderLockedError, LOCK_FILE, lockFolder, type FolderHolder } from '../../server/db/folder-lock';
+import { FolderLockedError, LOCK_FILE, lockFolder, type FolderHolder } from '../../platform/folder-lock';
 import { createTestDatabase, storeKinds } from './store-harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -167,7 +167,7 @@ describe('the folder lock', () => {
     const dir = tempDir('verity-lock-');
     const script = `
       import { readFileSync } from 'node:fs';
-      import { lockFolder, LOCK_FILE } from ${JSON.stringify(join(ROOT, 'server/db/folder-lock.ts'))};
+      import { lockFolder, LOCK_FILE } from ${JSON.stringify(join(ROOT, 'platform/folder-lock.ts'))};
       lockFolder(${JSON.stringify(dir)}, 'admin create');
       process.stdout.write(readFileSync(${JSON.stringify(join(dir, LOCK_FILE))}, 'utf8'));
     `;

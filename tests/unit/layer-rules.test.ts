@@ -54,6 +54,17 @@ describe('layer rules', () => {
     expect(await restrictedImports("import '../shell/index';", 'main/services/x.ts')).toEqual([expect.stringContaining('shell/')]);
   });
 
+  it('platform/ serves main/ and server/ with Node helpers and imports no layer above it', async () => {
+    expect(await restrictedImports("import '../../platform/folder-lock';", 'main/services/x.ts')).toEqual([]);
+    expect(await restrictedImports("import '../../platform/folder-lock';", 'server/db/x.ts')).toEqual([]);
+    expect(await restrictedImports("import '../platform/folder-lock';", 'renderer/x.ts')).toHaveLength(1);
+    expect(await restrictedImports("import '../server/db/schema';", 'platform/x.ts')).toEqual([expect.stringContaining('platform/')]);
+    expect(await restrictedImports("import '../main/services/logger';", 'platform/x.ts')).toHaveLength(1);
+    expect(await restrictedImports("import '../shared/domain/roles';", 'platform/x.ts')).toHaveLength(1);
+    expect(await restrictedImports("import Database from 'better-sqlite3';\nvoid Database;", 'platform/x.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { join } from 'node:path';\nvoid join;", 'platform/x.ts')).toEqual([]);
+  });
+
   it('the renderer reaches data only through the contract', async () => {
     expect(await restrictedImports("import '../../main/x';", 'renderer/src/x.ts')).toEqual([expect.stringContaining('main/')]);
     // A folder of the renderer's own that happens to be called "main" is the renderer's.

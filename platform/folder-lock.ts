@@ -14,8 +14,7 @@ import { z } from 'zod';
  * are native addons to build for both Node and Electron. Here the kernel answers at once:
  * `process.kill(pid, 0)` fails with ESRCH when the holder is gone, and the holder's start
  * identity (boot id and process start time on Linux, boot time elsewhere) tells a reused pid
- * from the holder. The same file lives in server/db and main/services (the layers cannot share
- * Node code); tests/unit/data-folder-copies.test.ts keeps the two identical.
+ * from the holder. It lives in platform/ because the team server and the cockpit both need it.
  */
 
 export const LOCK_FILE = 'verity.lock';

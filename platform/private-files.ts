@@ -6,7 +6,6 @@ import { join } from 'node:path';
  * CRM (the server), so folders are 0700 and files 0600 whatever the umask. The process umask is
  * left alone (it is process-wide and other code relies on it); what is created here gets its
  * mode explicitly, and what others created (PGlite's initdb, older builds) is tightened.
- * The same file lives in server/db and main/db; tests/unit/data-folder-copies.test.ts keeps them identical.
  */
 
 const OWNER_ONLY = 0o700;
