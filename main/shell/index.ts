@@ -13,7 +13,7 @@ import { resolveNativeBinding } from './native-binding';
 import { installNavigationGuards } from './navigation-guard';
 import { safeStorageCodec } from './safe-token-codec';
 import { claimSingleInstance, focusWindow } from './single-instance';
-import { loadWindowState, trackWindowState, windowStateFile } from './window-state';
+import { loadWindowState, MIN_SIZE, trackWindowState, windowStateFile } from './window-state';
 import { createTray } from './tray';
 
 /**
@@ -80,8 +80,8 @@ function createWindow(): BrowserWindow {
     y: state.y,
     width: state.width,
     height: state.height,
-    minWidth: 960,
-    minHeight: 600,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Verity',
     icon: join(app.getAppPath(), 'resources', 'icon.png'),

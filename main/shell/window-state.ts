@@ -84,9 +84,10 @@ export function saveWindowState(file: string, win: BrowserWindow): void {
     height: Math.round(bounds.height),
     maximized: win.isMaximized(),
   };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.tmp`;
-  writeFileSync(temp, JSON.stringify(state));
+  // Owner-only like everything in the data folder (it says where the user works on screen, little as that is).
+  writeFileSync(temp, JSON.stringify(state), { mode: 0o600 });
   renameSync(temp, file);
 }
 
