@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IpcCall, IpcEvent, IpcEventPayload, IpcRequest, IpcResponse } from '../../../shared/ipc/contract';
 import { ApiError, call, subscribe } from './client';
+import { shareEqual } from './structural-sharing';
 
 /** Runs `cb` for each `name` event while the component is mounted. */
 export function useEvent<E extends IpcEvent>(name: E, cb: (payload: IpcEventPayload<E>) => void): void {
@@ -40,7 +41,13 @@ export function useCall<C extends IpcCall>(name: C, request: IpcRequest<C>, key 
     // While the last answer is on screen a reload shows it until the next one: no extra render in between.
     setState((s) => (s.data === null && !s.loading ? { ...s, loading: true } : s));
     call(name, requestRef.current).then(
-      (data) => live && setState({ data, error: null, loading: false }),
+      (data) =>
+        live &&
+        setState((s) => {
+          // The same answer keeps the same objects: the view and its memoized rows skip re-rendering.
+          const shared = shareEqual(s.data, data);
+          return shared === s.data && s.error === null && !s.loading ? s : { data: shared, error: null, loading: false };
+        }),
       (error: unknown) =>
         live &&
         setState((s) => ({

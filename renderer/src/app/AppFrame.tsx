@@ -1,8 +1,9 @@
 import { AppShell, Avatar, Box, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout, IconRadar2, IconSettings } from '@tabler/icons-react';
-import { useDeferredValue, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { WorkspaceSummary } from '../../../shared/ipc/contract';
 import { useCall, useEvent } from '../api/hooks';
 import { AttentionProvider } from '../features/attention/AttentionProvider';
 import { AttentionView } from '../features/attention/AttentionView';
@@ -47,7 +48,11 @@ export function AppFrame() {
   const { view, navigate } = useRouter();
   const [navOpen, nav] = useDisclosure(false);
   // Held outside React state: a status event or a cache change re-renders only what reads them.
-  const [stores] = useState(() => ({ sync: createStore<ShownSyncStatus | null>(null), data: createDataVersion() }));
+  const [stores] = useState(() => ({
+    sync: createStore<ShownSyncStatus | null>(null),
+    data: createDataVersion(),
+    summary: createStore<WorkspaceSummary | null>(null),
+  }));
   useSyncStatusFeed(stores.sync);
   const role = session.user.role;
   const visible = VIEWS.filter((v) => canSee(v, role));
@@ -144,6 +149,7 @@ export function AppFrame() {
             <AppNav
               visible={visible}
               current={current}
+              summary={stores.summary}
               onOpen={(id) => {
                 navigate(id);
                 nav.close();
@@ -156,6 +162,8 @@ export function AppFrame() {
           <Box maw={1320} mx="auto">
             <SyncBanner />
             {SCREENS[current]()}
+            {/* After the view: its query goes to the cockpit first, the counts right after it. */}
+            <SummaryFeed view={current} store={stores.summary} />
           </Box>
         </AppShell.Main>
       </AppShell>
@@ -176,16 +184,26 @@ function FrameProviders({ data, sync, children }: { data: DataVersion; sync: Sto
   );
 }
 
+/** Loads the navigation's counts once per cache change (and on a view change) into `store`; renders nothing. */
+function SummaryFeed({ view, store }: { view: ViewId; store: Store<WorkspaceSummary | null> }) {
+  const generation = useDataGeneration();
+  const summary = useCall('workspace.summary', {}, `${view}|${generation}`);
+  useEffect(() => {
+    // An equal answer keeps its object (useCall shares it): the navigation does not re-render.
+    if (summary.data) store.set(summary.data);
+  }, [summary.data, store]);
+  return null;
+}
+
 /**
- * The navigation with its counts: it reloads the counts once per cache change
- * (and on a view change) and re-renders for a status event only when the
- * number of refused writes changed.
+ * The navigation with its counts: it re-renders when a count changes, for a
+ * status event only when the number of refused writes changed, never for a
+ * cache change that leaves the counts as they were.
  */
-function AppNav({ visible, current, onOpen }: { visible: readonly ViewDef[]; current: ViewId; onOpen: (id: ViewId) => void }) {
+function AppNav(props: { visible: readonly ViewDef[]; current: ViewId; summary: Store<WorkspaceSummary | null>; onOpen: (id: ViewId) => void }) {
+  const { visible, current, summary, onOpen } = props;
   const { t } = useTranslation();
-  // Deferred: the open view's query goes to the cockpit first, the counts right after it.
-  const generation = useDeferredValue(useDataGeneration());
-  const summary = useCall('workspace.summary', {}, `${current}|${generation}`);
+  const counts = useSyncExternalStore(summary.subscribe, summary.get);
   const needsAttention = useSyncSelector((s) => s?.needsAttention ?? null);
   return SECTIONS.map((section) => {
     const items = visible.filter((v) => v.section === section);
@@ -196,7 +214,7 @@ function AppNav({ visible, current, onOpen }: { visible: readonly ViewDef[]; cur
           {t(`nav.${section}`)}
         </Text>
         {items.map((v) => {
-          const count = v.count ? v.count(summary.data, needsAttention) : null;
+          const count = v.count ? v.count(counts, needsAttention) : null;
           const Icon = v.icon;
           return (
             <NavLink

@@ -5,17 +5,44 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** Intl formatters are slow to build: one set per language, shared by every component. */
+const INTL = new Map<string, ReturnType<typeof intlFor>>();
+
+function intlFor(lang: string) {
+  return {
+    dateTime: new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+    date: new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric' }),
+    day: new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    time: new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }),
+    exact: new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' }),
+    relative: new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }),
+    numbers: new Map<string, Intl.NumberFormat>(),
+  };
+}
+
+function intl(lang: string): ReturnType<typeof intlFor> {
+  let found = INTL.get(lang);
+  if (!found) {
+    found = intlFor(lang);
+    INTL.set(lang, found);
+  }
+  return found;
+}
+
 /** Locale-aware formatters for the current UI language. */
 export function useFormat() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return useMemo(() => {
-    const dateTime = new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-    const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric' });
-    const day = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-    const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
-    const exact = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' });
-    const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+    const { dateTime, date, day, time, exact, relative, numbers } = intl(lang);
+    const numberFormat = (key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat => {
+      let found = numbers.get(key);
+      if (!found) {
+        found = new Intl.NumberFormat(lang, options);
+        numbers.set(key, found);
+      }
+      return found;
+    };
     return {
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
       date: (iso: string) => date.format(new Date(iso)),
@@ -51,8 +78,8 @@ export function useFormat() {
         return t('time.minutes', { m: Math.max(1, Math.floor(abs / MINUTE)) });
       },
       money: (amount: number, currency: string) =>
-        new Intl.NumberFormat(lang, { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount),
-      number: (n: number, digits = 0) => new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(n),
+        numberFormat(`money:${currency}`, { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount),
+      number: (n: number, digits = 0) => numberFormat(`number:${digits}`, { maximumFractionDigits: digits }).format(n),
     };
   }, [lang, t]);
 }
