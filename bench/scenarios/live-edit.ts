@@ -34,7 +34,9 @@ const REP = 'rep01@demo.example.com';
  */
 const RECORD_DATA_EVENTS = `(() => {
   const events = [];
+  const mutates = [];
   window.benchDataEvents = events;
+  window.benchMutateSends = mutates;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -43,11 +45,17 @@ const RECORD_DATA_EVENTS = `(() => {
         if (typeof e.data === 'string' && e.data.includes('"data.changed"')) events.push(performance.timeOrigin + performance.now());
       });
     }
+    send(data) {
+      if (typeof data === 'string' && data.includes('"sync.mutate"')) mutates.push(performance.timeOrigin + performance.now());
+      super.send(data);
+    }
   };
 })();`;
 
 interface Measured {
   ms: number[];
+  /** Click on A → A's tab sends sync.mutate to its web host. */
+  clickToSendMs: number[];
   /** Click on A → the data.changed event in B's tab. */
   toTabMs: number[];
   /** That event → B's row changed. */
@@ -143,7 +151,7 @@ async function measure(a: Page, b: Page, bTrigger: Page): Promise<Measured> {
     await profiler.send('Profiler.start');
   }
 
-  const out: Measured = { ms: [], toTabMs: [], inTabMs: [], lost: 0, tabPerEdit: null, emptySyncScriptMs: Number.NaN };
+  const out: Measured = { ms: [], clickToSendMs: [], toTabMs: [], inTabMs: [], lost: 0, tabPerEdit: null, emptySyncScriptMs: Number.NaN };
   let before = await counters();
   for (let i = 1; i <= EDITS + WARMUP; i++) {
     if (i === WARMUP + 1) before = await counters();
@@ -169,6 +177,8 @@ async function measure(a: Page, b: Page, bTrigger: Page): Promise<Measured> {
     const shown = seen.get(city) ?? Number.NaN;
     const events = await b.evaluate(() => (window as unknown as { benchDataEvents: number[] }).benchDataEvents);
     const event = events.find((t) => t >= clicked) ?? Number.NaN;
+    const sends = await a.evaluate(() => (window as unknown as { benchMutateSends: number[] }).benchMutateSends);
+    out.clickToSendMs.push((sends.find((t) => t >= clicked) ?? Number.NaN) - clicked);
     out.ms.push(shown - clicked);
     out.toTabMs.push(event - clicked);
     out.inTabMs.push(shown - event);
@@ -249,6 +259,7 @@ export const liveEdit: BenchScenario = {
         p50_ms: round(percentile(m.ms, 50), 1),
         p95_ms: round(p95, 1),
         max_ms: round(Math.max(...m.ms), 1),
+        a_click_to_send_p50_ms: round(percentile(m.clickToSendMs, 50), 1),
         to_tab_p50_ms: round(percentile(m.toTabMs, 50), 1),
         in_tab_p50_ms: round(percentile(m.inTabMs, 50), 1),
         in_tab_p95_ms: round(percentile(m.inTabMs, 95), 1),
