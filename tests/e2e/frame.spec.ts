@@ -76,6 +76,8 @@ test('a manager’s Settings lists the teams he manages, in both languages', asy
   await expect(managed).toContainText('华东');
   await expect(managed).toContainText('华南');
   await expect(page.getByText('No team')).toHaveCount(0);
+  // The header names them too, beside his role.
+  await expect(page.getByTestId('user-role')).toContainText('Manager · 华东');
   await screenshot(page, 'en-settings-manager');
   await choose(page, 'settings-language', '中文');
   await expect(page.getByRole('row', { name: /管理的团队/ })).toBeVisible();

@@ -84,6 +84,8 @@ export function AppFrame() {
   }, [currentLabel, t]);
 
   const initials = session.user.displayName.trim().slice(0, 1).toUpperCase();
+  // A manager belongs to no team himself: the header names the teams he runs.
+  const teamLine = session.team?.name ?? session.managedTeams.map((team) => team.name).join(t('common.listSeparator'));
 
   return (
     <FrameProviders data={stores.data} sync={stores.sync}>
@@ -123,7 +125,7 @@ export function AppFrame() {
                         </Text>
                         <Text size="xs" c="dimmed" lh={1.2} data-testid="user-role">
                           {t(`roles.${role}`)}
-                          {session.team ? ` · ${session.team.name}` : ''}
+                          {teamLine ? ` · ${teamLine}` : ''}
                         </Text>
                       </Stack>
                       <IconChevronDown size={14} aria-hidden />
