@@ -122,3 +122,20 @@ test('a change made on another cockpit reloads the open list once; a sync that f
   expect(traffic.count('leads.list', mark)).toBe(1);
   expect(traffic.count('workspace.summary', mark)).toBe(1);
 });
+
+test('a session the server ended shows the sign-in form saying so, not "offline"', async ({ page }) => {
+  const account = { email: 'rep12@demo.example.com', userId: 'user_rep12' };
+  await openSignedOut(page);
+  await signInAs(page, account.email);
+  await expect(syncStatus(page)).toHaveAttribute('data-state', 'online');
+  const admin = await TeamServerUser.signIn('admin@demo.example.com');
+  await admin.patchUser(account.userId, { active: false });
+  try {
+    // The server closes the account's live socket; the sync that follows meets a 401, and the form says why.
+    await expect(page.getByTestId('session-ended')).toContainText('Your session has ended: sign in again.');
+    await expect(page.getByLabel('Work email')).toHaveValue(account.email);
+    await screenshot(page, 'en-session-ended');
+  } finally {
+    await admin.patchUser(account.userId, { active: true });
+  }
+});

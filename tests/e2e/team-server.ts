@@ -53,6 +53,16 @@ export class TeamServerUser {
     return result;
   }
 
+  /** PATCH /api/users/:id as this user (an admin): e.g. deactivate or reactivate an account. */
+  async patchUser(userId: string, patch: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${e2eEnv('realServerUrl')}/api/users/${encodeURIComponent(userId)}`, {
+      method: 'PATCH',
+      headers: this.headers(),
+      body: JSON.stringify(patch),
+    });
+    if (response.status !== 200) throw new Error(`PATCH user failed: ${response.status} ${await response.text()}`);
+  }
+
   /** The latest version of one row this user can see, read from the server's change log. */
   async latestRow(entity: string, id: string): Promise<Record<string, unknown> | null> {
     let cursor = 0;

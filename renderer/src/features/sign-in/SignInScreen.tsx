@@ -92,6 +92,12 @@ export function SignInScreen() {
                   {message}
                 </Alert>
               )}
+              {!message && last?.reason === 'session_ended' && (
+                // The server refused the session (signed out elsewhere, expired, account changed): not "offline".
+                <Alert color="orange" variant="light" icon={<IconAlertCircle />} role="status" data-testid="session-ended">
+                  {t('signIn.sessionEnded')}
+                </Alert>
+              )}
               <TextInput
                 label={t('signIn.serverUrl')}
                 description={t('signIn.serverUrlHint')}
