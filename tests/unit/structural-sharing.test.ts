@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { shareEqual } from '../../renderer/src/api/structural-sharing';
 
 describe('structural sharing of call answers', () => {
-  const answer = () => ({ leads: [{ id: 'a', city: '杭州', tags: ['x'] }, { id: 'b', city: null }], total: 2 });
+  interface Answer {
+    leads: { id: string; city: string | null; tags?: string[] }[];
+    total: number;
+    extra?: number;
+  }
+  const answer = (): Answer => ({ leads: [{ id: 'a', city: '杭州', tags: ['x'] }, { id: 'b', city: null }], total: 2 });
 
   it('keeps the previous answer when the new one is equal', () => {
     const previous = answer();
