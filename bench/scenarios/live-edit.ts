@@ -35,6 +35,9 @@ const REP = 'rep01@demo.example.com';
 const RECORD_DATA_EVENTS = `(() => {
   const events = [];
   const mutates = [];
+  const listSent = new Map();
+  const listAnswers = [];
+  window.benchListAnswers = listAnswers;
   window.benchDataEvents = events;
   window.benchMutateSends = mutates;
   const Native = window.WebSocket;
@@ -42,11 +45,18 @@ const RECORD_DATA_EVENTS = `(() => {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (e) => {
-        if (typeof e.data === 'string' && e.data.includes('"data.changed"')) events.push(performance.timeOrigin + performance.now());
+        const now = performance.timeOrigin + performance.now();
+        if (typeof e.data !== 'string') return;
+        if (e.data.includes('"data.changed"')) events.push(now);
+        const answer = /^\\{"t":"result","id":(\\d+)/.exec(e.data);
+        if (answer && listSent.has(Number(answer[1]))) listAnswers.push([listSent.get(Number(answer[1])), now]);
       });
     }
     send(data) {
-      if (typeof data === 'string' && data.includes('"sync.mutate"')) mutates.push(performance.timeOrigin + performance.now());
+      const now = performance.timeOrigin + performance.now();
+      if (typeof data === 'string' && data.includes('"sync.mutate"')) mutates.push(now);
+      const list = typeof data === 'string' && data.includes('"call":"leads.list"') ? /"id":(\\d+)/.exec(data) : null;
+      if (list) listSent.set(Number(list[1]), now);
       super.send(data);
     }
   };
@@ -60,6 +70,8 @@ interface Measured {
   toTabMs: number[];
   /** That event → B's row changed. */
   inTabMs: number[];
+  /** Within that: B's leads.list call, sent → answered (B's web host at work). */
+  listCallMs: number[];
   /** B's tab: Chromium's script, layout and style milliseconds per edit. */
   tabPerEdit: { script: number; layout: number; style: number } | null;
   lost: number;
@@ -151,7 +163,7 @@ async function measure(a: Page, b: Page, bTrigger: Page): Promise<Measured> {
     await profiler.send('Profiler.start');
   }
 
-  const out: Measured = { ms: [], clickToSendMs: [], toTabMs: [], inTabMs: [], lost: 0, tabPerEdit: null, emptySyncScriptMs: Number.NaN };
+  const out: Measured = { ms: [], clickToSendMs: [], toTabMs: [], inTabMs: [], listCallMs: [], lost: 0, tabPerEdit: null, emptySyncScriptMs: Number.NaN };
   let before = await counters();
   for (let i = 1; i <= EDITS + WARMUP; i++) {
     if (i === WARMUP + 1) before = await counters();
@@ -182,6 +194,9 @@ async function measure(a: Page, b: Page, bTrigger: Page): Promise<Measured> {
     out.ms.push(shown - clicked);
     out.toTabMs.push(event - clicked);
     out.inTabMs.push(shown - event);
+    const answers = await b.evaluate(() => (window as unknown as { benchListAnswers: [number, number][] }).benchListAnswers);
+    const answer = answers.find(([sent]) => sent >= event);
+    out.listCallMs.push(answer ? answer[1] - answer[0] : Number.NaN);
   }
   const after = await counters();
   if (profiler && process.env.BENCH_PROFILE) {
@@ -263,6 +278,7 @@ export const liveEdit: BenchScenario = {
         to_tab_p50_ms: round(percentile(m.toTabMs, 50), 1),
         in_tab_p50_ms: round(percentile(m.inTabMs, 50), 1),
         in_tab_p95_ms: round(percentile(m.inTabMs, 95), 1),
+        in_tab_list_call_p50_ms: round(percentile(m.listCallMs, 50), 1),
         tab_script_ms_per_edit: round(m.tabPerEdit?.script ?? Number.NaN, 1),
         tab_layout_style_ms_per_edit: round((m.tabPerEdit?.layout ?? Number.NaN) + (m.tabPerEdit?.style ?? Number.NaN), 1),
         empty_sync_script_ms: round(m.emptySyncScriptMs, 2),
