@@ -68,7 +68,7 @@ export class LiveHub {
 
   constructor(db: Kysely<ServerDatabase>, opts: LiveHubOptions = {}) {
     this.#db = db;
-    this.#coalesceMs = opts.coalesceMs ?? 10;
+    this.#coalesceMs = opts.coalesceMs ?? 1;
     // Without a logger of the server's, drops still reach stderr.
     this.#log = opts.log ?? pino({ ...serverLoggerOptions('warn'), name: 'live-hub' }, pino.destination(2));
     this.#heartbeat = setInterval(() => this.#broadcast({ t: 'ping' }), opts.heartbeatMs ?? 25_000);

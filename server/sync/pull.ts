@@ -72,9 +72,15 @@ export async function handlePull(db: Kysely<ServerDatabase>, viewer: Viewer, q: 
     .orderBy('mutation_id')
     .execute();
   const mutationResults: MutationResult[] = results.map((r) => resultFromRow(r, locale));
-  await db.updateTable('sync_clients').set({ seen_at: new Date() }).where('client_id', '=', q.clientId).execute();
+  // Housekeeping only: once a minute is enough, so a live cockpit's pulls stay reads.
+  const now = new Date();
+  if (now.getTime() - client.seenAt.getTime() > SEEN_AT_RESOLUTION_MS) {
+    await db.updateTable('sync_clients').set({ seen_at: now }).where('client_id', '=', q.clientId).execute();
+  }
   return { changes, mutationResults, lastMutationId: client.lastMutationId, cursor, hasMore };
 }
+
+const SEEN_AT_RESOLUTION_MS = 60_000;
 
 function compactedAway(): SyncResetError {
   return new SyncResetError(

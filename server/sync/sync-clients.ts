@@ -7,6 +7,7 @@ type Db = Kysely<ServerDatabase> | Transaction<ServerDatabase>;
 export interface SyncClientRow {
   lastMutationId: number;
   scopeKey: string;
+  seenAt: Date;
 }
 
 /**
@@ -21,16 +22,23 @@ export async function ensureSyncClient(
   schemaVersion: number,
   opts: { forUpdate?: boolean } = {},
 ): Promise<SyncClientRow> {
-  await db
-    .insertInto('sync_clients')
-    .values({ client_id: clientId, user_id: userId, schema_version: schemaVersion })
-    .onConflict((oc) => oc.column('client_id').doNothing())
-    .execute();
-  let query = db.selectFrom('sync_clients').select(['user_id', 'last_mutation_id', 'scope_key']).where('client_id', '=', clientId);
-  if (opts.forUpdate) query = query.forUpdate();
-  const row = await query.executeTakeFirstOrThrow();
+  const read = () => {
+    const query = db.selectFrom('sync_clients').select(['user_id', 'last_mutation_id', 'scope_key', 'seen_at']).where('client_id', '=', clientId);
+    return (opts.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  };
+  // Read first: a known client (every pull but the first) costs no write.
+  let row = await read();
+  if (!row) {
+    await db
+      .insertInto('sync_clients')
+      .values({ client_id: clientId, user_id: userId, schema_version: schemaVersion })
+      .onConflict((oc) => oc.column('client_id').doNothing())
+      .execute();
+    row = await read();
+    if (!row) throw new Error(`sync client ${clientId} vanished while it was registered`);
+  }
   if (row.user_id !== userId) {
     throw new AppError('forbidden', 'This sync client belongs to another user; sign in again to start a fresh cache.', ['clientId']);
   }
-  return { lastMutationId: Number(row.last_mutation_id), scopeKey: row.scope_key };
+  return { lastMutationId: Number(row.last_mutation_id), scopeKey: row.scope_key, seenAt: row.seen_at };
 }
