@@ -4,39 +4,21 @@ import { createAppServices, type AppServices } from '../../main/services/app-ser
 import { silentLogger } from '../../main/services/logger';
 import { startServer, type RunningServer } from '../../server/start';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
-import type { AttentionItem, IpcResult, SessionState, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
+import type { AttentionItem, SessionState, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
 import type { Lead } from '../../shared/domain/entities';
 import { makeTempDirs } from '../main/temp-dir';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../server/store-harness';
+import { ipcValue, useDemoCockpit } from './demo-cockpit';
 
-function value<T>(result: IpcResult<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.value as T;
-}
+const value = ipcValue;
 
 /** The cockpit as the renderer sees it — the IPC contract — against a demo team server. */
 describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', (kind) => {
-  const dirs = makeTempDirs();
-  let database: TestDatabase;
-  let server: RunningServer;
-  let services: AppServices;
-  let dispatch: Dispatch;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind, { onDisk: true });
-    server = await startServer({ port: 0, ...database.options, demo: true, logLevel: 'silent', log: () => undefined });
-    services = await createAppServices({ dataDir: dirs.make(), osLocale: 'zh-CN', transport: 'web', version: 'test', log: silentLogger, syncPollMs: 3_600_000 });
-    dispatch = createDispatcher(services.handlers, silentLogger);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await server?.close();
-    await database?.drop();
-    dirs.cleanup();
-  });
+  const env = useDemoCockpit(kind);
+  const dispatch: Dispatch = (call, request) => env.dispatch(call, request);
 
   it('fills the cache on sign-in and answers the views from it', async () => {
-    value(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep01@demo.example.com', password: DEMO_PASSWORD }));
+    value(await dispatch('session.signIn', { serverUrl: env.server.url, email: 'rep01@demo.example.com', password: DEMO_PASSWORD }));
     const status = value<SyncStatus>(await dispatch('sync.now', {}));
     expect(status).toMatchObject({ state: 'online', pendingWrites: 0, bootstrap: null });
     const summary = value<WorkspaceSummary>(await dispatch('workspace.summary', {}));
@@ -81,13 +63,13 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
       error: { code: 'conflict', fields: ['city'] },
     });
 
-    // A good edit shows at once, then reaches the server.
+    // A good edit shows at once, then reaches the env.server.
     value(await dispatch('sync.mutate', { name: 'lead.update@1', args: { leadId: lead.id, patch: { city: '宁波' }, base: { city: lead.city } } }));
     const changed = value<{ leads: Lead[] }>(await dispatch('leads.list', { scope: 'mine', limit: 100 })).leads.find((l) => l.id === lead.id);
     expect(changed?.city).toBe('宁波');
     const after = value<SyncStatus>(await dispatch('sync.now', {}));
     expect(after).toMatchObject({ pendingWrites: 0, needsAttention: 0 });
-    const onServer = await server.db.selectFrom('leads').select('city').where('id', '=', lead.id).executeTakeFirstOrThrow();
+    const onServer = await env.server.db.selectFrom('leads').select('city').where('id', '=', lead.id).executeTakeFirstOrThrow();
     expect(onServer.city).toBe('宁波');
     expect(value<{ items: AttentionItem[] }>(await dispatch('attention.list', {})).items).toEqual([]);
     expect(await dispatch('attention.discard', { mutationId: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -98,13 +80,13 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
     expect(poolBefore.length).toBeGreaterThan(0);
     expect(poolBefore.every((l) => l.regionId === 'region_east' || l.regionId === null)).toBe(true);
 
-    const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+    const signIn = await fetch(`${env.server.url}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'admin@demo.example.com', password: DEMO_PASSWORD }),
     });
     const { token } = (await signIn.json()) as { token: string };
-    const moved = await fetch(`${server.url}/api/users/user_rep01`, {
+    const moved = await fetch(`${env.server.url}/api/users/user_rep01`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ teamId: 'team_north', regionId: 'region_north' }),
@@ -116,7 +98,7 @@ describe.each(storeKinds())('cockpit sync through the IPC contract, %s server', 
     expect(poolAfter.length).toBeGreaterThan(0);
     expect(poolAfter.every((l) => l.regionId === 'region_north' || l.regionId === null)).toBe(true);
     // The admin's edit reached the cache through the change log too.
-    expect(services.local.sqlite.prepare("SELECT region_id, version > 0 AS logged FROM users WHERE id = 'user_rep01'").get()).toEqual({
+    expect(env.services.local.sqlite.prepare("SELECT region_id, version > 0 AS logged FROM users WHERE id = 'user_rep01'").get()).toEqual({
       region_id: 'region_north',
       logged: 1,
     });

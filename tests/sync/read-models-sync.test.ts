@@ -1,60 +1,36 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatch } from '../../main/ipc/dispatch';
-import { createAppServices, type AppServices } from '../../main/services/app-services';
-import { silentLogger } from '../../main/services/logger';
-import { startServer, type RunningServer } from '../../server/start';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo-accounts';
 import { isStalling } from '../../shared/domain/clocks';
 import type { Lead, Opportunity } from '../../shared/domain/entities';
-import type { Agenda, HeatMap, IpcResult, PipelineSummary, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
-import { makeTempDirs } from '../main/temp-dir';
-import { createTestDatabase, storeKinds, type TestDatabase } from '../server/store-harness';
-
-function value<T>(result: IpcResult<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.value as T;
-}
+import type { Agenda, HeatMap, PipelineSummary, SyncStatus, WorkspaceSummary } from '../../shared/ipc/contract';
+import type { Dispatch } from '../../main/ipc/dispatch';
+import { storeKinds } from '../server/store-harness';
+import { ipcValue, useDemoCockpit } from './demo-cockpit';
 
 /** The read models over a cache synced from a demo team server: figures cover the whole scope, not a page. */
 describe.each(storeKinds())('read models over a synced cache, %s server', (kind) => {
-  const dirs = makeTempDirs();
-  let database: TestDatabase;
-  let server: RunningServer;
-  let services: AppServices;
-  let dispatch: Dispatch;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind, { onDisk: true });
-    server = await startServer({ port: 0, ...database.options, demo: true, logLevel: 'silent', log: () => undefined });
-    services = await createAppServices({ dataDir: dirs.make(), osLocale: 'zh-CN', transport: 'web', version: 'test', log: silentLogger, syncPollMs: 3_600_000 });
-    dispatch = createDispatcher(services.handlers, silentLogger);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await server?.close();
-    await database?.drop();
-    dirs.cleanup();
-  });
+  const env = useDemoCockpit(kind);
+  const dispatch: Dispatch = (call, request) => env.dispatch(call, request);
 
   /** Every page of a list, the way a user would page through it. */
   async function allDeals(scope: 'mine' | 'team'): Promise<Opportunity[]> {
     const out: Opportunity[] = [];
     for (let offset = 0; ; offset += 10) {
-      const page = value<{ opportunities: Opportunity[]; total: number }>(await dispatch('opportunities.list', { scope, limit: 10, offset }));
+      const page = ipcValue<{ opportunities: Opportunity[]; total: number }>(await dispatch('opportunities.list', { scope, limit: 10, offset }));
       out.push(...page.opportunities);
       if (out.length >= page.total) return out;
     }
   }
 
   it('stage cards and heat map count every open deal of the scope, per stage and per currency', async () => {
-    value(await dispatch('session.signIn', { serverUrl: server.url, email: 'manager01@demo.example.com', password: DEMO_PASSWORD }));
-    expect(value<SyncStatus>(await dispatch('sync.now', {}))).toMatchObject({ state: 'online' });
+    ipcValue(await dispatch('session.signIn', { serverUrl: env.server.url, email: 'manager01@demo.example.com', password: DEMO_PASSWORD }));
+    expect(ipcValue<SyncStatus>(await dispatch('sync.now', {}))).toMatchObject({ state: 'online' });
     const now = new Date();
     const deals = (await allDeals('team')).filter((d) => d.outcome === 'open');
     expect(deals.length).toBeGreaterThan(10); // more than one page of 10
 
-    const summary = value<PipelineSummary>(await dispatch('pipeline.summary', { scope: 'team' }));
-    const heat = value<HeatMap>(await dispatch('heatMap.get', {}));
+    const summary = ipcValue<PipelineSummary>(await dispatch('pipeline.summary', { scope: 'team' }));
+    const heat = ipcValue<HeatMap>(await dispatch('heatMap.get', {}));
     for (const stage of summary.stages) {
       const inStage = deals.filter((d) => d.stage === stage.stage);
       expect(stage.open).toBe(inStage.length);
@@ -68,19 +44,19 @@ describe.each(storeKinds())('read models over a synced cache, %s server', (kind)
 
   it("a rep's leads under review stay hers: in My leads, in the badge, on her clocks, and open", async () => {
     await dispatch('session.signOut', {});
-    value(await dispatch('session.signIn', { serverUrl: server.url, email: 'rep01@demo.example.com', password: DEMO_PASSWORD }));
-    expect(value<SyncStatus>(await dispatch('sync.now', {}))).toMatchObject({ state: 'online' });
+    ipcValue(await dispatch('session.signIn', { serverUrl: env.server.url, email: 'rep01@demo.example.com', password: DEMO_PASSWORD }));
+    expect(ipcValue<SyncStatus>(await dispatch('sync.now', {}))).toMatchObject({ state: 'online' });
     const mine: Lead[] = [];
     for (let offset = 0; ; offset += 100) {
-      const page = value<{ leads: Lead[]; total: number }>(await dispatch('leads.list', { scope: 'mine', limit: 100, offset }));
+      const page = ipcValue<{ leads: Lead[]; total: number }>(await dispatch('leads.list', { scope: 'mine', limit: 100, offset }));
       mine.push(...page.leads);
       if (mine.length >= page.total) break;
     }
-    const summary = value<WorkspaceSummary>(await dispatch('workspace.summary', {}));
+    const summary = ipcValue<WorkspaceSummary>(await dispatch('workspace.summary', {}));
     expect(summary.myLeads).toBe(mine.length);
     expect(mine.every((l) => !['converted', 'disqualified', 'public_pool'].includes(l.status))).toBe(true);
 
-    const agenda = value<Agenda>(await dispatch('agenda.today', { firstResponse: { limit: 200, offset: 0 } }));
+    const agenda = ipcValue<Agenda>(await dispatch('agenda.today', { firstResponse: { limit: 200, offset: 0 } }));
     expect(agenda.tasksDue.total).toBe(summary.tasksDueToday);
     const untouched = mine.filter((l) => l.firstTouchAt === null && ['new', 'assigned', 'pending_review'].includes(l.status));
     expect(agenda.firstResponse.total).toBe(untouched.length);
@@ -88,7 +64,7 @@ describe.each(storeKinds())('read models over a synced cache, %s server', (kind)
     expect(underReview.length).toBeGreaterThan(0); // the demo rep has leads that tripped the breaker
     for (const lead of underReview) {
       expect(agenda.firstResponse.items.map((i) => i.lead.id)).toContain(lead.id);
-      expect(value<{ lead: Lead }>(await dispatch('leads.get', { id: lead.id })).lead.status).toBe('pending_review');
+      expect(ipcValue<{ lead: Lead }>(await dispatch('leads.get', { id: lead.id })).lead.status).toBe('pending_review');
     }
   });
 });
