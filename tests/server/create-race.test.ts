@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, storeKinds, type TestStore } from './store-harness';
-import { buildSyncTeam, createLead, mutation, newCockpit, push, type SyncTeam } from './sync-harness';
+import { describe, expect, it } from 'vitest';
+import { storeKinds } from './store-harness';
+import { createLead, mutation, newCockpit, push, useSyncTeam } from './sync-harness';
 
 /**
  * Two cockpits create a row with the same id at the same moment: exactly one
@@ -9,17 +9,7 @@ import { buildSyncTeam, createLead, mutation, newCockpit, push, type SyncTeam } 
  * inside the transaction, and nothing is overwritten.
  */
 describe.each(storeKinds())('racing creates on %s', (kind) => {
-  let store: TestStore;
-  let team: SyncTeam;
-
-  beforeAll(async () => {
-    store = await openTestStore(kind);
-    team = await buildSyncTeam(store);
-  });
-  afterAll(async () => {
-    await team?.app.close();
-    await store?.close();
-  });
+  const env = useSyncTeam(kind);
 
   it('applies one of two concurrent lead.create@1 with the same id and rejects the other as a conflict', async () => {
     for (let round = 0; round < 6; round++) {
@@ -27,8 +17,8 @@ describe.each(storeKinds())('racing creates on %s', (kind) => {
       const a = newCockpit();
       const b = newCockpit();
       const [ra, rb] = await Promise.all([
-        push(team.app, team.tokens.rep1, a, [mutation(a, 'lead.create@1', { ...createLead('甲'), id })]),
-        push(team.app, team.tokens.rep2, b, [mutation(b, 'lead.create@1', { ...createLead('乙'), id })]),
+        push(env.team.app, env.team.tokens.rep1, a, [mutation(a, 'lead.create@1', { ...createLead('甲'), id })]),
+        push(env.team.app, env.team.tokens.rep2, b, [mutation(b, 'lead.create@1', { ...createLead('乙'), id })]),
       ]);
       expect([ra.status, rb.status]).toEqual([200, 200]);
       const outcomes = [ra.body.results[0], rb.body.results[0]];
@@ -37,10 +27,10 @@ describe.each(storeKinds())('racing creates on %s', (kind) => {
       expect(applied).toHaveLength(1);
       expect(rejected).toEqual([expect.objectContaining({ code: 'conflict', reason: 'already_exists', fields: ['id'] })]);
       // The winner's row stands, whole: its owner and its name.
-      const winner = ra.body.results[0]?.status === 'applied' ? { owner: team.ids.rep1, name: '甲' } : { owner: team.ids.rep2, name: '乙' };
-      const row = await store.db.selectFrom('leads').select(['owner_id', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
+      const winner = ra.body.results[0]?.status === 'applied' ? { owner: env.team.ids.rep1, name: '甲' } : { owner: env.team.ids.rep2, name: '乙' };
+      const row = await env.store.db.selectFrom('leads').select(['owner_id', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
       expect({ owner: row.owner_id, name: row.name }).toEqual(winner);
-      const changes = await store.db.selectFrom('change_log').select('seq').where('entity', '=', 'lead').where('entity_id', '=', id).execute();
+      const changes = await env.store.db.selectFrom('change_log').select('seq').where('entity', '=', 'lead').where('entity_id', '=', id).execute();
       expect(changes).toHaveLength(1);
     }
   });
@@ -51,18 +41,18 @@ describe.each(storeKinds())('racing creates on %s', (kind) => {
     const b = newCockpit();
     const task = (title: string) => ({ id, title, dueAt: new Date().toISOString() });
     const [ra, rb] = await Promise.all([
-      push(team.app, team.tokens.rep1, a, [mutation(a, 'task.create@1', task('甲的任务'))]),
-      push(team.app, team.tokens.rep1, b, [mutation(b, 'task.create@1', task('乙的任务'))]),
+      push(env.team.app, env.team.tokens.rep1, a, [mutation(a, 'task.create@1', task('甲的任务'))]),
+      push(env.team.app, env.team.tokens.rep1, b, [mutation(b, 'task.create@1', task('乙的任务'))]),
     ]);
     const statuses = [ra.body.results[0]?.status, rb.body.results[0]?.status].sort();
     expect(statuses).toEqual(['applied', 'rejected']);
 
     const late = newCockpit();
-    const again = await push(team.app, team.tokens.rep2, late, [mutation(late, 'task.create@1', task('后来的'))]);
+    const again = await push(env.team.app, env.team.tokens.rep2, late, [mutation(late, 'task.create@1', task('后来的'))]);
     expect(again.body.results[0]).toMatchObject({ status: 'rejected', code: 'conflict', reason: 'already_exists', fields: ['id'] });
-    const rows = await store.db.selectFrom('tasks').select(['owner_id', 'title']).where('id', '=', id).execute();
+    const rows = await env.store.db.selectFrom('tasks').select(['owner_id', 'title']).where('id', '=', id).execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.owner_id).toBe(team.ids.rep1);
+    expect(rows[0]?.owner_id).toBe(env.team.ids.rep1);
   });
 
   it('undoes the rest of a mutation whose new row is taken, naming the argument that chose the id', async () => {
@@ -70,15 +60,15 @@ describe.each(storeKinds())('racing creates on %s', (kind) => {
     const lead = createLead('重复的记录');
     const activityId = `act_${randomUUID()}`;
     const touch = (subject: string) => ({ leadId: lead.id, activityId, type: 'call' as const, subject, occurredAt: new Date().toISOString() });
-    const first = await push(team.app, team.tokens.rep1, c, [mutation(c, 'lead.create@1', lead), mutation(c, 'lead.logTouch@1', touch('第一次'))]);
+    const first = await push(env.team.app, env.team.tokens.rep1, c, [mutation(c, 'lead.create@1', lead), mutation(c, 'lead.logTouch@1', touch('第一次'))]);
     expect(first.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-    const before = await store.db.selectFrom('leads').select(['updated_at', 'version']).where('id', '=', lead.id).executeTakeFirstOrThrow();
-    const second = await push(team.app, team.tokens.rep1, c, [mutation(c, 'lead.logTouch@1', touch('第二次'))]);
+    const before = await env.store.db.selectFrom('leads').select(['updated_at', 'version']).where('id', '=', lead.id).executeTakeFirstOrThrow();
+    const second = await push(env.team.app, env.team.tokens.rep1, c, [mutation(c, 'lead.logTouch@1', touch('第二次'))]);
     expect(second.body.results[0]).toMatchObject({ status: 'rejected', code: 'conflict', reason: 'already_exists', fields: ['activityId'] });
     // The lead write planned before the taken activity id is rolled back with it.
-    const after = await store.db.selectFrom('leads').select(['updated_at', 'version']).where('id', '=', lead.id).executeTakeFirstOrThrow();
+    const after = await env.store.db.selectFrom('leads').select(['updated_at', 'version']).where('id', '=', lead.id).executeTakeFirstOrThrow();
     expect(after).toEqual(before);
-    const activity = await store.db.selectFrom('activities').select('subject').where('id', '=', activityId).executeTakeFirstOrThrow();
+    const activity = await env.store.db.selectFrom('activities').select('subject').where('id', '=', activityId).executeTakeFirstOrThrow();
     expect(activity.subject).toBe('第一次');
   });
 });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../server/app';
@@ -10,6 +11,7 @@ import { LiveHub } from '../../server/sync/live-hub';
 import { syncRoutes } from '../../server/sync/sync.routes';
 import { SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse } from '../../shared/sync/protocol';
 import { bearer, insertRegionAndTeam, insertUser, signIn } from './fixtures';
+import { openTestStore, type StoreKind, type TestStore } from './store-harness';
 
 /** A small team on a fresh store, with the sync routes mounted, for protocol tests. */
 export interface SyncTeam {
@@ -109,4 +111,23 @@ export async function insertLead(db: Kysely<ServerDatabase>, id: string, ownerId
     .insertInto('leads')
     .values({ id, name: `Lead ${id}`, mobile: '13800000000', company: null, city: '杭州', source: 'website_form', need: 'quote', status, owner_id: ownerId, region_id: regionId, created_at: now, assigned_at: ownerId ? now : null, first_touch_at: null, updated_at: now })
     .execute();
+}
+
+export interface SyncTeamEnv {
+  store: TestStore;
+  team: SyncTeam;
+}
+
+/** A store of `kind` with a sync team on it, for the enclosing describe block; fields are set before the first test. */
+export function useSyncTeam(kind: StoreKind): SyncTeamEnv {
+  const env = {} as SyncTeamEnv;
+  beforeAll(async () => {
+    env.store = await openTestStore(kind);
+    env.team = await buildSyncTeam(env.store);
+  });
+  afterAll(async () => {
+    await env.team?.app.close();
+    await env.store?.close();
+  });
+  return env;
 }
