@@ -91,12 +91,16 @@ test('a manager assigns a lead from the review queue to a 华东 rep, who finds 
   const repDrawer = page.getByRole('dialog', { name });
   await expect(repDrawer.getByTestId('lead-owner')).toHaveText(`Owner: ${ASSIGNEE_NAME}`);
   await expect(repDrawer.getByTestId('lead-assign')).toHaveCount(0);
+  await expect(repDrawer.getByText('Awaiting first touch')).toBeVisible();
 
   // A touch logged by the rep tops the lead's history.
   const subject = 'Called after the reassignment; buyer wants a quote by Friday';
   await repDrawer.getByLabel('What happened').fill(subject);
   await repDrawer.getByRole('button', { name: 'Log touch' }).click();
   await expect(repDrawer.getByText('Touch logged')).toBeVisible();
+  // The open drawer follows: the first-response clock has stopped.
+  await expect(repDrawer.getByText(/^First touch /)).toBeVisible();
+  await expect(repDrawer.getByText('Awaiting first touch')).toHaveCount(0);
   const top = repDrawer.getByTestId('history-item').first();
   await expect(top.getByTestId('history-subject')).toHaveText(subject);
   await expect(top.getByTestId('history-when')).toHaveText('now');
