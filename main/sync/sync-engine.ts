@@ -58,6 +58,9 @@ export class SyncEngine {
   #running = false;
   #current: Promise<void> | null = null;
   #again = false;
+  /** The newest change the server poked about while a sync ran; the sync goes round again if its pull ended short of it. */
+  #pokedSeq = 0;
+  #lastSyncOk = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #pollTimer: NodeJS.Timeout | null = null;
   #wakeTimer: NodeJS.Timeout | null = null;
@@ -132,7 +135,7 @@ export class SyncEngine {
         do {
           this.#again = false;
           await this.#syncOnce();
-        } while (this.#again && this.#running);
+        } while ((this.#again || (this.#lastSyncOk && this.#behindPoke())) && this.#running);
       } finally {
         this.#current = null;
       }
@@ -178,6 +181,25 @@ export class SyncEngine {
     return id;
   }
 
+  /**
+   * A poke for a change this cache already pulled is no news: after our own
+   * push, the pull in the same sync usually gets there before the poke does.
+   * A poke during a sync is remembered and checked when it ends.
+   */
+  #onPoke(seq: number): void {
+    if (this.#current) {
+      this.#pokedSeq = Math.max(this.#pokedSeq, seq);
+      return;
+    }
+    if (!this.#behindPoke(seq)) return;
+    void this.syncNow();
+  }
+
+  #behindPoke(seq = this.#pokedSeq): boolean {
+    const cursor = this.#o.store.cursor();
+    return cursor === null || cursor < seq;
+  }
+
   async #syncOnce(): Promise<void> {
     const store = this.#o.store;
     try {
@@ -189,8 +211,10 @@ export class SyncEngine {
       await this.#pullAll();
       await this.#refreshIdentityIfStale();
       this.#failures = 0;
+      this.#lastSyncOk = true;
       this.#setStatus({ state: 'online', message: null, lastSyncedAt: store.lastSyncedAt() });
     } catch (error) {
+      this.#lastSyncOk = false;
       this.#onFailure(error);
     } finally {
       this.#refreshCounts();
@@ -309,7 +333,7 @@ export class SyncEngine {
       socket.on('message', (data) => {
         const parsed = LiveMessageSchema.safeParse(safeJson(String(data)));
         if (!parsed.success) return;
-        if (parsed.data.t === 'poke') void this.syncNow();
+        if (parsed.data.t === 'poke') this.#onPoke(parsed.data.seq);
         if (parsed.data.t === 'reset') {
           this.#o.store.resetCache();
           void this.syncNow();
@@ -320,7 +344,8 @@ export class SyncEngine {
         if (response.statusCode === 401) void this.syncNow();
         socket.terminate();
       });
-      socket.on('error', () => undefined);
+      // The close that follows decides what to do; the reason is kept for whoever reads the log.
+      socket.on('error', (error) => this.#o.log.warn('live connection error', error));
       socket.on('close', () => {
         const wasOpen = this.#socketOpen;
         this.#socketOpen = false;

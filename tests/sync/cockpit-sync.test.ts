@@ -184,6 +184,35 @@ describe.each(storeKinds())('cockpit sync against a %s team server', (kind) => {
     expect(rep1.row('activity', activityId)).toBeNull();
   });
 
+  it('a poke for a change its own sync already pulled costs no second pull', async () => {
+    const url = `http://127.0.0.1:${serverPort}`;
+    let pulls = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (new URL(String(input)).pathname === '/sync/pull') pulls++;
+      return fetch(input, init);
+    };
+    const rep1 = new TestCockpit({ serverUrl: url, token: team.tokens.rep1, actor: actors.rep1, live: true, fetch: counting });
+    cockpits.push(rep1);
+    // The manager's socket is poked by the same flush as rep1's: once it has the row, rep1 was poked too.
+    const mgr = cockpit(url, 'manager', { live: true });
+    for (const c of [rep1, mgr]) {
+      c.engine.start();
+      await c.engine.syncNow();
+    }
+    await vi.waitFor(() => expect(pulls).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = pulls;
+    const leadId = `lead_${randomUUID()}`;
+    // mutate() starts the sync that pushes it (asking for another here would be a second sync of our own).
+    rep1.engine.mutate('lead.create@1', { id: leadId, name: '只拉一次', mobile: null, need: 'consult' });
+    await vi.waitFor(() => expect(rep1.store.outbox(['pending'])).toHaveLength(0), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(mgr.row('lead', leadId)).not.toBeNull(), { timeout: 10_000, interval: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The push's own sync pulled the change; the poke that followed found nothing new to fetch.
+    expect(pulls - before).toBe(1);
+    expect(rep1.row('lead', leadId)).toMatchObject({ name: '只拉一次' });
+  });
+
   it('a cockpit too old for the server keeps its queue and says to update', async () => {
     // Pretend to be an older build: rewrite the schema version on the wire.
     const oldFetch: typeof fetch = (input, init) => {
