@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { managesTeams } from '../../shared/domain/roles';
 import type { Viewer } from '../../shared/sync/visibility';
 import type { ServerDatabase } from '../db/schema';
 
@@ -10,12 +11,14 @@ export async function loadViewer(db: Kysely<ServerDatabase>, userId: string): Pr
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!user || !user.active) return null;
-  const managed = await db
-    .selectFrom('team_managers')
-    .innerJoin('teams', 'teams.id', 'team_managers.team_id')
-    .select('teams.region_id')
-    .where('team_managers.user_id', '=', userId)
-    .execute();
+  const managed = managesTeams(user.role)
+    ? await db
+        .selectFrom('team_managers')
+        .innerJoin('teams', 'teams.id', 'team_managers.team_id')
+        .select('teams.region_id')
+        .where('team_managers.user_id', '=', userId)
+        .execute()
+    : [];
   const managedRegionIds = [...new Set(managed.map((m) => m.region_id))].sort();
   return { userId: user.id, role: user.role, regionId: user.region_id, managedRegionIds };
 }

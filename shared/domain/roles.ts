@@ -11,6 +11,14 @@ export function isLeader(role: Role): boolean {
   return role !== 'rep';
 }
 
+/**
+ * Only a manager manages teams: a user demoted to rep (or promoted past
+ * regions) keeps no team of the old role, whatever links remain.
+ */
+export function managesTeams(role: Role): boolean {
+  return role === 'manager';
+}
+
 /** Sees every row of the company, with no scope filter. */
 export function seesEverything(role: Role): role is 'executive' | 'admin' {
   return role === 'executive' || role === 'admin';

@@ -183,7 +183,7 @@ describe.each(storeKinds())('the cockpit knows who it is, %s server', (kind) => 
     value(await dispatch('sync.now', {}));
 
     const after = value<SessionState>(await dispatch('session.get', {}));
-    expect(after).toMatchObject({ status: 'signed_in', user: { id: 'user_manager01', role: 'rep' } });
+    expect(after).toMatchObject({ status: 'signed_in', user: { id: 'user_manager01', role: 'rep' }, managedTeams: [] });
     expect(sessions.at(-1)).toMatchObject({ status: 'signed_in', user: { role: 'rep' } });
     expect(value<{ users: unknown[] }>(await dispatch('users.list', { assignable: true })).users).toEqual([]);
     // The local rules follow too: assigning is refused before anything is queued.

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../../shared/api/errors';
 import type { MeResponse, SignInRequest, SignInResponse } from '../../../shared/api/http';
+import { managesTeams } from '../../../shared/domain/roles';
 import type { ServerDatabase } from '../../db/schema';
 import { toRegion, toTeam, toUser, USER_COLUMNS, type UserRow } from '../row-mappers';
 import { burnPasswordCheck, verifyPassword } from './password';
@@ -63,7 +64,9 @@ export async function describeMe(db: Kysely<ServerDatabase>, user: UserRow): Pro
     : undefined;
   const regionId = user.region_id ?? team?.region_id ?? null;
   const region = regionId ? await db.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst() : undefined;
-  const managed = await db.selectFrom('team_managers').select('team_id').where('user_id', '=', user.id).orderBy('team_id').execute();
+  const managed = managesTeams(user.role)
+    ? await db.selectFrom('team_managers').select('team_id').where('user_id', '=', user.id).orderBy('team_id').execute()
+    : [];
   return {
     user: toUser(user),
     team: team ? toTeam(team) : null,
