@@ -283,7 +283,7 @@ function Row(props: { primary: string; secondary?: string | undefined; badge: Re
   const { primary, secondary, badge, marker, action, onOpen } = props;
   return (
     <Group justify="space-between" wrap="nowrap" gap="sm" py={6} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
-      <Stack gap={0} style={{ minWidth: 0 }}>
+      <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
         <Group gap={6} wrap="nowrap">
           {onOpen ? (
             <Anchor component="button" type="button" size="sm" fw={600} c="var(--mantine-color-text)" onClick={onOpen} aria-haspopup="dialog" truncate>
@@ -302,7 +302,8 @@ function Row(props: { primary: string; secondary?: string | undefined; badge: Re
           </Text>
         )}
       </Stack>
-      <Group gap="xs" wrap="nowrap">
+      {/* The name and company give way first: the deadline is what the row is for. */}
+      <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
         {badge}
         {action}
       </Group>
